@@ -16,6 +16,13 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "kiosk"
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
+#: function names whose first string argument is a message id (Babel extraction keywords)
+KEYWORDS = ("_", "tr", "N_", "gettext")
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now (translated at use)."""
+    return message
 
 
 class Translator:

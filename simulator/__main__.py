@@ -18,6 +18,7 @@ CLI_MODULES = {
     "platform": "simulator.cli_platform",
     "fleet": "simulator.cli_fleet",
     "all": "simulator.cli_all",
+    "control": "simulator.cli_control",
 }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-_ZH_DIGITS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 #: runs that are read digit by digit: at least 4 digits, possibly with a trailing X, or
 #: codes mixing capital letters and digits (e.g. KM2026-0042)
 _RUN = re.compile(r"[A-Z]*\d[\dA-Z*\-]{2,}[\dXx*]")
@@ -19,15 +18,15 @@ _RUN = re.compile(r"[A-Z]*\d[\dA-Z*\-]{2,}[\dXx*]")
 def digits_for_speech(code: str, language: str = "zh_CN") -> str:
     """Spell ``code`` one symbol at a time, separated by spaces.
 
-    Digits stay digits in English ("5 3 0 X") and become 零…九 in Chinese, which the
-    Mandarin voice reads one by one; X is "叉" in Chinese; other letters are spelled as
-    themselves; "*" runs become a pause (","), separators such as "-" are dropped.
+    Digits are separated by spaces ("5 3 0 1"), which both the Mandarin and the English
+    voice read one by one; X is "叉" in Chinese; other letters are spelled as themselves;
+    "*" runs become a pause (","), separators such as "-" are dropped.
     """
     chinese = language.startswith("zh")
     out: list[str] = []
     for ch in code.strip():
         if ch.isdigit():
-            out.append(_ZH_DIGITS[ch] if chinese else ch)
+            out.append(ch)
         elif ch in "Xx":
             out.append("叉" if chinese else "X")
         elif ch == "*":

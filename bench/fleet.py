@@ -1,0 +1,216 @@
+"""Fleet server benchmark: heartbeats/s accepted on loopback, dashboard overview latency.
+
+    python bench/fleet.py [--seconds 6] [--runs 3] [--terminals 2000] [--pg URL]
+
+The server runs as its own process (``python -m fleet serve``) so client and server each
+get a core; the client is an asyncio keep-alive HTTP/1.1 load generator sending real,
+individually signed single-heartbeat requests from distinct enrolled terminals. Only
+answers with HTTP 200 that report the heartbeat stored count. Figures are medians of
+``--runs`` runs, each bounded by ``--seconds``. PostgreSQL is measured when ``--pg`` or
+$FLEET_PG_URL is given. Then 10,000 terminals are put in the store and the median time of
+``GET /api/ops/overview`` (logged in, full JSON read) is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+from sqlalchemy import text, update
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fleet import accounts  # noqa: E402
+from fleet.db import make_engine, metadata, terminals  # noqa: E402
+from fleet.protocol import HEARTBEAT_PATH, signed_headers  # noqa: E402
+from fleet.terminals import create_enrol_token, enrol  # noqa: E402
+
+DISTRICTS = ["五华区", "盘龙区", "官渡区", "西山区", "呈贡区", "晋宁区", "安宁市"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def reset_store(url: str) -> None:
+    engine = make_engine(url)
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    engine.dispose()
+
+
+def enrol_many(url: str, n: int, prefix: str) -> dict[str, str]:
+    engine = make_engine(url)
+    token = create_enrol_token(engine, uses=None)
+    creds = {}
+    for i in range(n):
+        tid = f"{prefix}{i:05d}"
+        creds[tid] = enrol(engine, token, tid, name=f"终端{i}", district=DISTRICTS[i % 7])
+    engine.dispose()
+    return creds
+
+
+def build_requests(creds: dict[str, str], rounds: int) -> list[bytes]:
+    """Signed raw HTTP requests, one heartbeat each, round-robin over terminals."""
+    now = time.time()
+    out = []
+    for r in range(rounds):
+        for tid, secret in creds.items():
+            hb = {"seq": r, "ts": int(now), "app_version": "1.0.0", "uptime_s": 100 + r,
+                  "screen": "attract", "maintenance": False,
+                  "paper": {"state": "full", "level": 80},
+                  "devices": {"printer": {"state": "online", "status": {"paper": "full"}},
+                              "idcard": {"state": "online", "status": {}}},
+                  "counters": {"sessions": r, "journeys": r, "errors": 0}}
+            body = json.dumps({"heartbeats": [hb]}, separators=(",", ":")).encode()
+            headers = signed_headers(tid, secret, "POST", HEARTBEAT_PATH, body, now=now)
+            head = (f"POST {HEARTBEAT_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    "Content-Type: application/json\r\n"
+                    + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+                    + f"Content-Length: {len(body)}\r\n\r\n")
+            out.append(head.encode() + body)
+    return out
+
+
+async def load(port: int, reqs: list[bytes], conns: int, seconds: float) -> tuple[int, float]:
+    it = iter(reqs)
+    accepted = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal accepted
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            for req in it:
+                if time.perf_counter() > deadline:
+                    break
+                writer.write(req)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                body = await reader.readexactly(length)
+                if head.startswith(b"HTTP/1.1 200") and b'"accepted":1' in body:
+                    accepted += 1
+        finally:
+            writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(conns)))
+    return accepted, time.perf_counter() - start
+
+
+def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fleet", "--db", url, "serve", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return proc
+        except requests.RequestException:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("fleet server did not start")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def heartbeat_rate(url: str, args: argparse.Namespace) -> list[float]:
+    rates = []
+    for run in range(args.runs):
+        reset_store(url)
+        creds = enrol_many(url, args.terminals, f"B{run}-")
+        reqs = build_requests(creds, rounds=max(1, int(4000 * args.seconds) // args.terminals))
+        port = free_port()
+        proc = start_server(url, port)
+        try:
+            accepted, elapsed = asyncio.run(load(port, reqs, args.conns, args.seconds))
+        finally:
+            stop_server(proc)
+        rates.append(accepted / elapsed)
+    return rates
+
+
+def overview_latency(url: str, n: int, samples: int) -> list[float]:
+    reset_store(url)
+    enrol_many(url, n, "O")
+    engine = make_engine(url)
+    rng = random.Random(7)
+    now = time.time()
+    with engine.begin() as conn:
+        conn.execute(update(terminals).values(last_seen=now + 3600, health="ok",
+                                              paper_level=80, screen="attract"))
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM terminals"))]
+        for tid in rng.sample(ids, n // 10):
+            conn.execute(update(terminals).where(terminals.c.id == tid).values(
+                health=rng.choice(["warning", "fault", "maintenance"]), paper_level=5))
+    accounts.create_operator(engine, "bench", "bench-password", "viewer")
+    engine.dispose()
+    port = free_port()
+    proc = start_server(url, port)
+    try:
+        s = requests.Session()
+        s.post(f"http://127.0.0.1:{port}/api/ops/login",
+               json={"username": "bench", "password": "bench-password"}, timeout=10)
+        times = []
+        for _ in range(samples + 2):
+            t = time.perf_counter()
+            resp = s.get(f"http://127.0.0.1:{port}/api/ops/overview", timeout=30)
+            assert len(resp.json()["terminals"]) == n
+            times.append(time.perf_counter() - t)
+        return times[2:]
+    finally:
+        stop_server(proc)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--terminals", type=int, default=2000)
+    parser.add_argument("--conns", type=int, default=64)
+    parser.add_argument("--pg", default=os.environ.get("FLEET_PG_URL"))
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="fleet-bench-")
+    sqlite_url = f"sqlite:///{tmp}/bench.db"
+    print(f"fleet bench: {os.cpu_count()} cores, {args.terminals} terminals, "
+          f"{args.conns} connections, {args.runs} runs × {args.seconds:.0f} s")
+    stores = [("SQLite", sqlite_url)] + ([("PostgreSQL", args.pg)] if args.pg else [])
+    for name, url in stores:
+        rates = heartbeat_rate(url, args)
+        print(f"heartbeats/s accepted, {name:10s}: median {statistics.median(rates):7.0f}  "
+              f"(runs: {', '.join(f'{r:.0f}' for r in rates)}; target ≥ 2000 with SQLite)")
+    if not args.pg:
+        print("heartbeats/s accepted, PostgreSQL: not measured (no --pg / FLEET_PG_URL)")
+    times = overview_latency(sqlite_url, 10_000, 9)
+    print(f"dashboard overview, 10,000 terminals (SQLite): median "
+          f"{statistics.median(times) * 1000:.0f} ms (max {max(times) * 1000:.0f} ms; "
+          "target ≤ 200 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

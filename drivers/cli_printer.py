@@ -1,0 +1,81 @@
+"""Receipt printer diagnostics: ``status`` (paper, cover, state) and a Chinese ``test`` receipt.
+
+``python -m drivers printer status --url tcp://127.0.0.1:9100 --json`` prints the state,
+paper (ok, low, out, unknown) and cover_open; it exits 2 when the printer does not answer
+(or cannot be reached) and 3 when it answers but cannot print (paper out, cover open …).
+``python -m drivers printer test --url URL [--width 58|80]`` prints a test receipt with a
+QR code and exits non-zero unless the printer confirmed it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+from drivers.base import DeviceState
+from drivers.printer.driver import EscPosPrinter
+from drivers.printer.logo import emblem
+from drivers.printer.templates import test_page
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the ``status`` and ``test`` sub-commands."""
+    sub = parser.add_subparsers(dest="printer_command", required=True)
+    status = sub.add_parser("status", help="show state, paper and cover of the printer")
+    _common(status)
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.set_defaults(handler=_status)
+    test = sub.add_parser("test", help="print a Chinese test receipt with a QR code")
+    _common(test)
+    test.add_argument("--width", type=int, choices=(58, 80), default=80, help="paper width in mm")
+    test.set_defaults(handler=_test)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", required=True,
+                        help="tcp://host:9100, /dev/ttyUSB0, a pty, usb://VID:PID or /dev/usb/lp0")
+    parser.add_argument("--baud", type=int, default=115200, help="baud rate of a serial line")
+    parser.add_argument("--timeout", type=float, default=1.0, help="seconds to wait for a reply")
+
+
+def _printer(args: argparse.Namespace, width: int = 80) -> EscPosPrinter:
+    return EscPosPrinter(args.url, None, width_mm=width, baudrate=args.baud,
+                         status_timeout=args.timeout)
+
+
+def _status(args: argparse.Namespace) -> int:
+    printer = _printer(args)
+    try:
+        status = printer.status()
+    finally:
+        printer.close()
+    answered = bool(status.details.get("answered"))
+    if args.json:
+        print(json.dumps({"url": args.url, **status.as_dict()}, ensure_ascii=False))
+    else:
+        d = status.details
+        print(f"{status.state.value}: paper {d.get('paper')}, cover "
+              f"{'open' if d.get('cover_open') else 'closed' if answered else 'unknown'}"
+              f" — {status.message}")
+    if not answered:
+        print(f"printer at {args.url} does not answer: {status.message}", file=sys.stderr)
+        return 2
+    if status.state is not DeviceState.ONLINE or status.details.get("paper") == "out":
+        print(f"printer at {args.url} cannot print: {status.message}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    printer = _printer(args, args.width)
+    try:
+        result = printer.print_document(test_page(datetime.now(), args.url, emblem()), timeout=60)
+    finally:
+        printer.close()
+    if not result.ok:
+        print(f"test receipt failed ({result.completion.value}): {result.message}", file=sys.stderr)
+        return 2 if result.completion.value == "device_not_ready" else 1
+    print(f"test receipt printed on {args.url} ({result.value and result.value['bytes']} bytes)")
+    return 0

@@ -1,0 +1,371 @@
+"""EscPosPrinter: the receipt printer device (ESC/POS over serial, TCP 9100, USB or lp).
+
+A job is checked before it starts (paper out, cover open, offline or no answer: refused
+with ``device_not_ready``), sent element by element with a status check between chunks,
+and confirmed after it ends: the driver sends ``GS r 1`` — answered only once the printer
+has worked through the job — and then checks DLE EOT status again. A job that fails
+midway (paper ran out, cover opened, line lost, no confirmation) is a failure
+(``hardware_error``), never "printed". State and paper changes are published on the bus as
+``printer.state`` and ``printer.paper`` events.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from drivers.base import (
+    CancelToken,
+    Capabilities,
+    CommandResult,
+    Completion,
+    Deadline,
+    Device,
+    DeviceEvent,
+    DeviceState,
+    DeviceStatus,
+)
+from drivers.errors import ConfigError, DeviceError, DeviceOpenError, ProtocolError
+from drivers.printer.document import Document
+from drivers.printer.encoding import UnprintableText
+from drivers.printer.render import RenderedJob, Renderer
+from drivers.printer.status import (
+    NO_REPLY,
+    PAPER_UNKNOWN,
+    QUERY,
+    REPLY_LENGTH,
+    PrinterStatus,
+    is_status_byte,
+    parse_reply,
+)
+from drivers.printer.transports import PrinterTransport, open_transport
+
+#: GS r 1 — transmit paper sensor status, processed in order after the job's data
+JOB_BARRIER = b"\x1dr\x01"
+
+
+class EscPosPrinter(Device):
+    """A Chinese receipt printer speaking ESC/POS."""
+
+    device_class = "printer"
+
+    def __init__(
+        self,
+        url: str,
+        bus: Any = None,
+        width_mm: int = 80,
+        baudrate: int = 115200,
+        status_timeout: float = 0.5,
+        job_timeout: float = 30.0,
+        strict_text: bool = False,
+        chunk_bytes: int = 1024,
+        opener: Callable[[str, int], PrinterTransport] = open_transport,
+        name: str = "printer",
+    ) -> None:
+        self.url = url
+        self.bus = bus
+        self.name = name
+        self.baudrate = baudrate
+        self.status_timeout = status_timeout
+        self.job_timeout = job_timeout
+        self.chunk_bytes = max(64, chunk_bytes)
+        self.renderer = Renderer(width_mm, strict_text)
+        self._opener = opener
+        self._line: PrinterTransport | None = None
+        self._lock = threading.RLock()
+        self._last: RenderedJob | None = None
+        self._state: DeviceState | None = None
+        self._paper: str | None = None
+        self._counters = {"jobs": 0, "printed": 0, "refused": 0, "failed": 0}
+        self._confirmed = False
+        self._last_error = ""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], bus: Any) -> EscPosPrinter:
+        """Build from a ``[devices.printer]`` section: url, width_mm (58|80), baudrate …"""
+        url = str(config.get("url") or "")
+        if not url:
+            raise ConfigError("printer: config has no 'url'")
+        width = int(config.get("width_mm", 80))
+        if width not in (58, 80):
+            raise ConfigError(f"printer: width_mm must be 58 or 80, not {width}")
+        return cls(
+            url,
+            bus,
+            width_mm=width,
+            baudrate=int(config.get("baudrate", 115200)),
+            status_timeout=float(config.get("status_timeout", 0.5)),
+            job_timeout=float(config.get("job_timeout", 30.0)),
+            strict_text=bool(config.get("strict_text", False)),
+            name=str(config.get("name", "printer")),
+        )
+
+    # -- line ----------------------------------------------------------------------------
+    def _open(self) -> PrinterTransport:
+        if self._line is None:
+            self._line = self._opener(self.url, self.baudrate)
+        return self._line
+
+    def _drop_line(self) -> None:
+        if self._line is not None:
+            self._line.close()
+            self._line = None
+
+    def close(self) -> None:
+        """Close the line (it reopens on the next command)."""
+        with self._lock:
+            self._drop_line()
+
+    # -- status --------------------------------------------------------------------------
+    def query_status(self) -> PrinterStatus:
+        """One DLE EOT 1/2/4 round trip; :data:`NO_REPLY` when the printer says nothing.
+
+        Raises DeviceOpenError when the line cannot be opened and ProtocolError when the
+        printer answers garbage twice.
+        """
+        with self._lock:
+            for attempt in (1, 2):
+                line = self._open()
+                try:
+                    self._drain(line)
+                    line.write(QUERY)
+                    return parse_reply(self._read_status(line, REPLY_LENGTH, self.status_timeout))
+                except ProtocolError:
+                    if attempt == 2:
+                        raise
+                except DeviceError as exc:
+                    self._drop_line()
+                    if isinstance(exc, DeviceOpenError) or attempt == 2:
+                        raise
+            return NO_REPLY  # pragma: no cover - the loop always returns or raises
+
+    def _drain(self, line: PrinterTransport) -> None:
+        """Drop stale status bytes, but note a job confirmation (GS r reply) among them."""
+        for _ in range(64):
+            pending = line.read(256, 0)
+            if not pending:
+                return
+            self._sort(pending)
+
+    def _sort(self, data: bytes) -> bytes:
+        """Split ``data`` into DLE EOT status bytes (returned) and GS r replies (noted)."""
+        status = bytearray()
+        for value in data:
+            if is_status_byte(value):
+                status.append(value)
+            elif value & 0xF0 == 0:
+                self._confirmed = True
+            else:
+                raise ProtocolError(f"printer sent a byte that is no status: 0x{value:02x}")
+        return bytes(status)
+
+    def _read_status(self, line: PrinterTransport, wanted: int, timeout: float) -> bytes:
+        """Read until ``wanted`` DLE EOT bytes arrived or ``timeout`` passed."""
+        status = b""
+        end = time.monotonic() + timeout
+        while len(status) < wanted:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            status += self._sort(line.read(wanted - len(status), left))
+        return status
+
+    def _checked(self) -> tuple[PrinterStatus, DeviceError | None]:
+        """Query status, publish changes, and return it with the error that stopped it."""
+        with self._lock:
+            try:
+                current, error = self.query_status(), None
+            except DeviceError as exc:
+                current, error = NO_REPLY, exc
+            self._publish(current, error)
+            return current, error
+
+    def status(self) -> DeviceStatus:
+        """Current state with details paper (ok/low/out/unknown) and cover_open."""
+        current, error = self._checked()
+        if error is not None:
+            return DeviceStatus(_error_state(error), current.details(), str(error))
+        return current.as_device_status()
+
+    def _publish(self, current: PrinterStatus, error: DeviceError | None = None) -> None:
+        state = current.device_state() if error is None else _error_state(error)
+        if state != self._state:
+            previous, self._state = self._state, state
+            message = str(error) if error is not None else current.problem()
+            self._emit("state", {"state": state.value, "previous": previous and previous.value,
+                                 "message": message})
+        if current.paper != self._paper:
+            previous_paper, self._paper = self._paper, current.paper
+            self._emit("paper", {"paper": current.paper, "previous": previous_paper})
+
+    def _emit(self, kind: str, data: dict[str, Any]) -> None:
+        if self.bus is not None:
+            self.bus.publish(f"printer.{kind}", DeviceEvent(self.name, kind, data))
+
+    # -- jobs ----------------------------------------------------------------------------
+    def print_document(
+        self, document: Document, timeout: float = 0, cancel: CancelToken | None = None
+    ) -> CommandResult[dict[str, Any]]:
+        """Render and print ``document``; the result says whether it really printed."""
+        try:
+            job = self.renderer.render(document)
+        except UnprintableText as exc:
+            return CommandResult.failure(Completion.INVALID_DATA, str(exc))
+        self._last = job
+        return self.print_job(job, timeout, cancel)
+
+    def reprint_last(
+        self, timeout: float = 0, cancel: CancelToken | None = None
+    ) -> CommandResult[dict[str, Any]]:
+        """Print the last receipt again (e.g. after the paper was refilled)."""
+        if self._last is None:
+            return CommandResult.failure(Completion.INVALID_DATA, "no receipt to reprint")
+        return self.print_job(self._last, timeout, cancel)
+
+    def forget_last(self) -> None:
+        """Drop the kept receipt (at session end: it holds masked personal data)."""
+        self._last = None
+
+    @property
+    def has_last(self) -> bool:
+        """True when a receipt can be reprinted."""
+        return self._last is not None
+
+    def print_job(
+        self, job: RenderedJob, timeout: float = 0, cancel: CancelToken | None = None
+    ) -> CommandResult[dict[str, Any]]:
+        """Send an already rendered job with pre-check, mid-job checks and post-check."""
+        with self._lock:
+            self._counters["jobs"] += 1
+            result = self._run_job(job, Deadline(timeout), cancel or CancelToken())
+            key = {Completion.SUCCESS: "printed", Completion.DEVICE_NOT_READY: "refused"}.get(
+                result.completion, "failed"
+            )
+            self._counters[key] += 1
+            self._last_error = "" if result.ok else result.message
+            return result
+
+    def _run_job(
+        self, job: RenderedJob, deadline: Deadline, cancel: CancelToken
+    ) -> CommandResult[dict[str, Any]]:
+        if cancel.cancelled:
+            return CommandResult.failure(Completion.CANCELED, "canceled before printing")
+        before, error = self._checked()
+        if not before.ready:
+            return CommandResult.failure(
+                Completion.DEVICE_NOT_READY, f"not printed: {error or before.problem()}"
+            )
+        chunks = _chunks(job.segments, self.chunk_bytes)
+        sent = 0
+        try:
+            for index, chunk in enumerate(chunks):
+                if cancel.cancelled or deadline.expired:
+                    return self._abort(job, sent, cancel.cancelled)
+                self._open().write(chunk)
+                sent += len(chunk)
+                if index < len(chunks) - 1:
+                    mid, error = self._checked()
+                    if not mid.ready:
+                        return self._failed(f"{error or mid.problem()} during printing")
+            after, confirmed = self._await_done(deadline)
+        except DeviceError as exc:
+            self._drop_line()
+            return self._failed(f"line lost during printing ({exc})")
+        if not after.ready:
+            return self._failed(after.problem() + " after printing")
+        if not confirmed:
+            return CommandResult.failure(
+                Completion.TIMEOUT,
+                "receipt not confirmed: the printer did not report the end of the job in time",
+            )
+        return CommandResult.success(
+            {"kind": job.kind, "bytes": sent, "paper": after.paper, "width_mm": job.width_mm}
+        )
+
+    def _await_done(self, deadline: Deadline) -> tuple[PrinterStatus, bool]:
+        """Send GS r 1 and wait for its reply (the job was worked through).
+
+        Returns the final status and whether the printer confirmed the job; polls DLE EOT
+        while waiting so a printer that stopped (paper out, cover open) ends the wait.
+        """
+        line = self._open()
+        self._confirmed = False
+        line.write(JOB_BARRIER)
+        limit = deadline.remaining()
+        end = time.monotonic() + (self.job_timeout if limit is None else limit)
+        while True:
+            wait = min(0.2, max(0.0, end - time.monotonic()))
+            self._sort(line.read(1, wait))
+            current, _ = self._checked()
+            if self._confirmed or not current.ready or time.monotonic() >= end:
+                return current, self._confirmed
+
+    def _abort(self, job: RenderedJob, sent: int, canceled: bool) -> CommandResult[Any]:
+        if sent:
+            self._open().write(self.renderer.encoder.cut())  # eject what was printed
+        reason = "canceled" if canceled else "timed out"
+        completion = Completion.CANCELED if canceled else Completion.TIMEOUT
+        return CommandResult.failure(completion, f"{job.kind} receipt {reason}; not complete")
+
+    def _failed(self, reason: str) -> CommandResult[Any]:
+        return CommandResult.failure(
+            Completion.HARDWARE_ERROR, f"receipt not printed completely: {reason}"
+        )
+
+    # -- Device --------------------------------------------------------------------------
+    def capabilities(self) -> Capabilities:
+        """Paper width, columns, cutter, native QR, raster images, Chinese GB18030."""
+        enc = self.renderer.encoder
+        return Capabilities(
+            "printer",
+            "ESC/POS",
+            {"width_mm": enc.width_mm, "dots": enc.dots, "columns": enc.columns,
+             "can_cut": True, "qr_native": True, "raster": True, "charset": "GB18030 2-byte"},
+        )
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Counters, last error and the last known state (no receipt content)."""
+        return {
+            "url": self.url,
+            "width_mm": self.renderer.width_mm,
+            "state": self._state.value if self._state else "unknown",
+            "paper": self._paper or PAPER_UNKNOWN,
+            "last_error": self._last_error,
+            "can_reprint": self.has_last,
+            **self._counters,
+        }
+
+    def reset(self) -> CommandResult[None]:
+        """Reopen the line and send ESC @ (initialise)."""
+        with self._lock:
+            self._drop_line()
+            try:
+                self._open().write(b"\x1b@")
+            except DeviceError as exc:
+                return CommandResult.failure(exc.completion, str(exc))
+            return CommandResult.success()
+
+
+def _error_state(error: DeviceError) -> DeviceState:
+    """The device state behind a failed status check."""
+    if isinstance(error, DeviceOpenError):
+        return DeviceState.NO_DEVICE
+    if isinstance(error, ProtocolError):
+        return DeviceState.HARDWARE_ERROR
+    return DeviceState.OFFLINE
+
+
+def _chunks(segments: tuple[bytes, ...], size: int) -> list[bytes]:
+    """Group whole segments into chunks of about ``size`` bytes (never splitting one)."""
+    chunks: list[bytes] = []
+    current = b""
+    for segment in segments:
+        if current and len(current) + len(segment) > size:
+            chunks.append(current)
+            current = b""
+        current += segment
+    if current:
+        chunks.append(current)
+    return chunks

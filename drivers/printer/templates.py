@@ -1,0 +1,221 @@
+"""The four receipts the terminal prints, built as documents (Chinese first, English below).
+
+* :func:`acceptance_receipt` — 受理凭证: item, case number, time, terminal, masked applicant,
+  a QR code ``EBT1:CASE:<20-digit case number>`` to check progress, and a notice;
+* :func:`query_result_slip` — 查询结果: the rows a query returned;
+* :func:`appointment_slip` — 预约凭证: service point, date and time slot, appointment number;
+* :func:`evaluation_slip` — 评价二维码: a QR code (payload ``EBT1:EVAL:…`` from the caller) to
+  rate the service later on a phone.
+
+Personal data is masked here, with :mod:`kiosk.privacy`, before it enters a document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from PIL import Image
+
+from drivers.printer.document import Document
+from kiosk.privacy import mask_address, mask_id_number, mask_name
+
+BRAND = "e办通 · 24小时政务自助服务"
+BRAND_EN = "e-Bantong 24-hour Government Self-Service"
+CASE_PREFIX = "EBT1:CASE:"
+EVAL_PREFIX = "EBT1:EVAL:"
+
+_CASE_RE = re.compile(r"\d{20}")
+
+
+def progress_payload(case_number: str) -> str:
+    """The progress QR payload for a 20-digit case number (办件编号)."""
+    if not _CASE_RE.fullmatch(case_number):
+        raise ValueError("a case number has exactly 20 digits")
+    return CASE_PREFIX + case_number
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _header(title: str, title_en: str, kind: str, logo: Image.Image | None) -> Document:
+    doc = Document(kind)
+    if logo is not None:
+        doc.logo(logo)
+    doc.text(BRAND, align="center", bold=True)
+    doc.text(BRAND_EN, align="center")
+    doc.feed(1)
+    doc.text(title, align="center", bold=True, size=2)
+    doc.text(title_en, align="center")
+    return doc.rule("=")
+
+
+def _footer(doc: Document, notice: Sequence[str]) -> Document:
+    if notice:
+        doc.rule("-")
+        for line in notice:
+            doc.text(line)
+    return doc.feed(2).cut()
+
+
+def _applicant(doc: Document, name: str | None, id_number: str | None) -> None:
+    if name:
+        doc.kv("申请人", mask_name(name), en="Applicant")
+    if id_number:
+        doc.kv("证件号码", mask_id_number(id_number), en="ID No.")
+
+
+def acceptance_receipt(
+    *,
+    item: str,
+    case_number: str,
+    accepted_at: datetime,
+    terminal_id: str,
+    id_number: str,
+    applicant_name: str | None = None,
+    address: str | None = None,
+    department: str | None = None,
+    promised: str | None = None,
+    logo: Image.Image | None = None,
+) -> Document:
+    """受理凭证 Acceptance receipt, with the progress QR code."""
+    payload = progress_payload(case_number)
+    doc = _header("受理凭证", "Acceptance Receipt", "acceptance", logo)
+    doc.kv("办理事项", item, en="Item")
+    if department:
+        doc.kv("受理部门", department, en="Dept.")
+    doc.kv("受理编号", case_number, bold_value=True, en="Case No.")
+    doc.kv("受理时间", _stamp(accepted_at), en="Time")
+    doc.kv("受理终端", terminal_id, en="Terminal")
+    _applicant(doc, applicant_name, id_number)
+    if address:
+        doc.kv("联系地址", mask_address(address), en="Address")
+    if promised:
+        doc.kv("承诺时限", promised, en="Time limit")
+    doc.rule("-")
+    doc.qr(payload, caption=("扫码查询办理进度", "Scan to check the progress"))
+    return _footer(
+        doc,
+        (
+            "温馨提示：请妥善保管本凭证，凭受理编号可在任一自助终端或“一部手机办事通”查询办理进度。",
+            "Keep this receipt; use the case number to check progress at any terminal.",
+        ),
+    )
+
+
+def query_result_slip(
+    *,
+    item: str,
+    queried_at: datetime,
+    terminal_id: str,
+    rows: Sequence[tuple[str, str]],
+    id_number: str | None = None,
+    applicant_name: str | None = None,
+    case_number: str | None = None,
+    logo: Image.Image | None = None,
+) -> Document:
+    """查询结果 Query result slip: the rows the platform returned."""
+    doc = _header("查询结果", "Query Result", "query_result", logo)
+    doc.kv("查询事项", item, en="Item")
+    if case_number:
+        doc.kv("受理编号", case_number, en="Case No.")
+    doc.kv("查询时间", _stamp(queried_at), en="Time")
+    doc.kv("查询终端", terminal_id, en="Terminal")
+    _applicant(doc, applicant_name, id_number)
+    doc.rule("-")
+    for key, value in rows:
+        doc.kv(key, value)
+    return _footer(
+        doc,
+        (
+            "本结果仅供参考，以主管部门最终数据为准。",
+            "For reference only; the department's records prevail.",
+        ),
+    )
+
+
+def appointment_slip(
+    *,
+    item: str,
+    appointment_number: str,
+    service_point: str,
+    point_address: str,
+    day: date,
+    time_slot: str,
+    booked_at: datetime,
+    terminal_id: str,
+    id_number: str | None = None,
+    applicant_name: str | None = None,
+    logo: Image.Image | None = None,
+) -> Document:
+    """预约凭证 Appointment slip: where and when, and the number to show at the counter."""
+    doc = _header("预约凭证", "Appointment Slip", "appointment", logo)
+    doc.text("预约号 Appointment No.", align="center")
+    doc.text(appointment_number, align="center", bold=True, size=2)
+    doc.rule("-")
+    doc.kv("预约事项", item, en="Item")
+    doc.kv("办理地点", service_point, en="Place")
+    doc.kv("地址", point_address, en="Address")
+    doc.kv("预约日期", day.strftime("%Y-%m-%d"), en="Date")
+    doc.kv("预约时段", time_slot, en="Time")
+    _applicant(doc, applicant_name, id_number)
+    doc.kv("预约时间", _stamp(booked_at), en="Booked")
+    doc.kv("预约终端", terminal_id, en="Terminal")
+    return _footer(
+        doc,
+        (
+            "请携带本人有效身份证件，按预约时段前往办理；逾期需重新预约。",
+            "Bring your ID card and arrive within the time slot.",
+        ),
+    )
+
+
+def evaluation_slip(
+    *,
+    payload: str,
+    item: str,
+    printed_at: datetime,
+    terminal_id: str,
+    case_number: str | None = None,
+    logo: Image.Image | None = None,
+) -> Document:
+    """评价二维码 Evaluation slip: a QR code to rate the service (好差评) later."""
+    if not payload.startswith(EVAL_PREFIX):
+        raise ValueError(f"an evaluation payload starts with {EVAL_PREFIX}")
+    doc = _header("服务评价", "Rate Our Service", "evaluation", logo)
+    doc.kv("办理事项", item, en="Item")
+    if case_number:
+        doc.kv("受理编号", case_number, en="Case No.")
+    doc.kv("打印时间", _stamp(printed_at), en="Time")
+    doc.kv("终端", terminal_id, en="Terminal")
+    doc.rule("-")
+    doc.qr(payload, caption=("扫码评价本次服务（好差评）", "Scan to rate this service"))
+    return _footer(
+        doc,
+        (
+            "评价等级：非常满意、满意、基本满意、不满意、非常不满意。您的评价将帮助我们改进服务。",
+            "Your rating helps us improve.",
+        ),
+    )
+
+
+def test_page(
+    printed_at: datetime, url_label: str = "", logo: Image.Image | None = None
+) -> Document:
+    """打印测试 A technician's test receipt: Chinese text, sizes, the ¥ mapping and a QR code."""
+    doc = _header("打印测试", "Printer Test", "test", logo)
+    doc.kv("时间", _stamp(printed_at), en="Time")
+    if url_label:
+        doc.kv("接口", url_label, en="Port")
+    doc.rule("-")
+    doc.text("中文测试：政务服务“一网通办”，24小时不打烊。")
+    doc.text("金额 Amount: ¥128.00")
+    doc.text("粗体 Bold", bold=True)
+    doc.text("倍高倍宽 Double", size=2)
+    doc.text("居中 Centre", align="center")
+    doc.text("居右 Right", align="right")
+    doc.rule("-")
+    doc.qr("EBT1:TEST:" + printed_at.strftime("%Y%m%d%H%M%S"), caption=("扫码测试 Scan test",))
+    return _footer(doc, ())

@@ -1,0 +1,1 @@
+"""Serial QR / barcode scanner modules: line framing, vendor profiles, de-duplication, driver."""

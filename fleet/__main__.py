@@ -1,0 +1,165 @@
+"""Fleet server command line: ``python -m fleet <command> …``.
+
+  serve                       run the server (127.0.0.1:8700, embedded SQLite by default)
+  operator add NAME --role R  create/replace an operator account (password from
+                              $FLEET_PASSWORD, or asked for)
+  operator list | disable NAME
+  token create [--uses N]     print a new terminal enrolment token
+  usage-csv [--from D --to D] usage statistics as CSV on stdout
+  retention [--keep-raw-days] fold old raw heartbeats into hourly rows now
+
+Every command takes ``--db URL`` (default $FLEET_DB_URL, else sqlite:///var/fleet/fleet.db).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import time
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from fleet.db import make_engine
+
+    return make_engine(args.db)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the server in the foreground."""
+    from fleet.app import create_app
+    from fleet.context import FleetConfig
+    from fleet.rules import RuleConfig
+    from fleet.server import serve_forever
+
+    config = FleetConfig(
+        db_url=args.db,
+        rules=RuleConfig(paper_low_percent=args.paper_low, burst_errors=args.burst_errors,
+                         offline_after_s=args.offline_after),
+        interval_s=args.interval, keep_raw_s=args.keep_raw_days * 86400.0,
+        enrol_token=args.enrol_token, secure_cookies=args.secure_cookies,
+    )
+    app = create_app(config)
+    print(f"fleet: serving on http://{args.host}:{args.port}/ (store: {args.db or 'sqlite'})",
+          file=sys.stderr)
+    serve_forever(app, args.host, args.port)
+    return 0
+
+
+def cmd_operator(args: argparse.Namespace) -> int:
+    """Manage operator accounts."""
+    from fleet import accounts
+
+    engine = _engine(args)
+    if args.action == "list":
+        for op in accounts.list_operators(engine):
+            state = "disabled" if op["disabled"] else "active"
+            print(f"{op['username']}\t{op['role']}\t{state}")
+        return 0
+    if not args.name:
+        raise SystemExit("fleet: operator name required")
+    if args.action == "disable":
+        if not accounts.disable_operator(engine, args.name):
+            print(f"fleet: no operator {args.name!r}", file=sys.stderr)
+            return 1
+        return 0
+    password = os.environ.get("FLEET_PASSWORD") or getpass.getpass(f"password for {args.name}: ")
+    accounts.create_operator(engine, args.name, password, args.role)
+    print(f"fleet: operator {args.name} ({args.role}) saved", file=sys.stderr)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """Print a new enrolment token."""
+    from fleet.terminals import create_enrol_token
+
+    uses = None if args.uses == 0 else args.uses
+    print(create_enrol_token(_engine(args), label=args.label, uses=uses,
+                             ttl_s=args.days * 86400.0))
+    return 0
+
+
+def cmd_usage_csv(args: argparse.Namespace) -> int:
+    """Write usage statistics as CSV to stdout."""
+    from fleet.stats import usage_csv
+
+    sys.stdout.write(usage_csv(_engine(args), args.day_from, args.day_to))
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Run retention once."""
+    from fleet.stats import downsample_and_prune
+
+    with _engine(args).begin() as conn:
+        removed = downsample_and_prune(conn, time.time(), args.keep_raw_days * 86400.0)
+    print(f"fleet: folded {removed} raw heartbeats into hourly history", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m fleet``."""
+    parser = argparse.ArgumentParser(prog="python -m fleet", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default=os.environ.get("FLEET_DB_URL"),
+                        help="SQLAlchemy URL (default: embedded SQLite under var/fleet/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the fleet server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--enrol-token", default=os.environ.get("FLEET_ENROL_TOKEN"),
+                       help="also accept this reusable enrolment token ($FLEET_ENROL_TOKEN)")
+    serve.add_argument("--interval", type=float, default=30.0, help="heartbeat interval hint")
+    serve.add_argument("--offline-after", type=float, default=90.0,
+                       help="seconds without heartbeat before a terminal is offline")
+    serve.add_argument("--paper-low", type=int, default=15, help="paper low threshold, percent")
+    serve.add_argument("--burst-errors", type=int, default=5,
+                       help="new errors between two heartbeats that make an error burst")
+    serve.add_argument("--keep-raw-days", type=float, default=7.0)
+    serve.add_argument("--secure-cookies", action="store_true", help="behind HTTPS")
+    serve.set_defaults(handler=cmd_serve)
+
+    op = sub.add_parser("operator", help="manage operator accounts")
+    op.add_argument("action", choices=["add", "list", "disable"])
+    op.add_argument("name", nargs="?")
+    op.add_argument("--role", default="operator", choices=["viewer", "operator", "admin"])
+    op.set_defaults(handler=cmd_operator)
+
+    token = sub.add_parser("token", help="enrolment tokens for new terminals")
+    token.add_argument("action", choices=["create"])
+    token.add_argument("--uses", type=int, default=1, help="how many terminals (0 = unlimited)")
+    token.add_argument("--days", type=float, default=7.0, help="validity in days")
+    token.add_argument("--label", default="")
+    token.set_defaults(handler=cmd_token)
+
+    csv_cmd = sub.add_parser("usage-csv", help="usage statistics as CSV")
+    csv_cmd.add_argument("--from", dest="day_from")
+    csv_cmd.add_argument("--to", dest="day_to")
+    csv_cmd.set_defaults(handler=cmd_usage_csv)
+
+    ret = sub.add_parser("retention", help="fold old raw heartbeats into hourly rows")
+    ret.add_argument("--keep-raw-days", type=float, default=7.0)
+    ret.set_defaults(handler=cmd_retention)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; one-line errors, non-zero exit codes."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        return 130
+    except (SQLAlchemyError, ValueError, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"fleet: {first}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

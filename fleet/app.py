@@ -1,0 +1,87 @@
+"""Composition of the fleet server: store, ingest writer, terminal + operator APIs, dashboard.
+
+``create_app(FleetConfig(...))`` returns a FastAPI app whose lifespan starts and stops the
+ingest writer. The dashboard's pages, script, style and map are served from this package
+(``fleet/web/``) — nothing is loaded from outside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, Response
+from sqlalchemy import Engine
+
+from fleet import api_ops, api_terminal
+from fleet.accounts import session_key
+from fleet.context import FleetConfig, FleetContext
+from fleet.db import make_engine
+from fleet.districts import map_svg
+from fleet.ingest import Ingestor
+from fleet.metrics import CONTENT_TYPE, FleetCollector, make_registry, render
+from fleet.terminals import create_enrol_token
+
+WEB = Path(__file__).with_name("web")
+STATIC = {"app.js": "text/javascript", "views.js": "text/javascript", "style.css": "text/css",
+          "login.js": "text/javascript"}
+
+
+def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
+    """The fleet server app for ``config`` (``engine`` overrides ``config.db_url``)."""
+    engine = engine or make_engine(config.db_url)
+    ingestor = Ingestor(
+        engine, config.rules, sweep_interval_s=config.sweep_interval_s,
+        retention_interval_s=config.retention_interval_s, keep_raw_s=config.keep_raw_s,
+        interval_hint_s=config.interval_s,
+    )
+    ctx = FleetContext(config, engine, ingestor, session_key(engine))
+    if config.enrol_token:
+        create_enrol_token(engine, label="server --enrol-token", uses=None, ttl_s=None,
+                           token=config.enrol_token)
+    registry = make_registry(FleetCollector(
+        engine, config.rules.offline_after_s, ingestor.stats, ctx.rejected))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ingestor.start()
+        try:
+            yield
+        finally:
+            ingestor.stop()
+
+    app = FastAPI(title="e办通 fleet server", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.fleet = ctx
+    api_terminal.install(app, ctx)
+    api_ops.install(app, ctx)
+    svg = map_svg()
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(render(registry), media_type=CONTENT_TYPE)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return Response("ok", media_type="text/plain")
+
+    @app.get("/")
+    def index() -> FileResponse:
+        return FileResponse(WEB / "index.html", media_type="text/html")
+
+    @app.get("/login")
+    def login_page() -> FileResponse:
+        return FileResponse(WEB / "login.html", media_type="text/html")
+
+    @app.get("/static/map.svg")
+    def kunming_map() -> Response:
+        return Response(svg, media_type="image/svg+xml")
+
+    @app.get("/static/{name}")
+    def static(name: str) -> Response:
+        if name not in STATIC:
+            return Response("not found", status_code=404)
+        return FileResponse(WEB / name, media_type=STATIC[name])
+
+    return app

@@ -1,0 +1,202 @@
+"""Catalog maintenance for kiosk/locale: extract, update, compile, check.
+
+``python -m kiosk.i18n_tools update`` extracts every marked string (``_``, ``tr``, ``N_``,
+``gettext``) from kiosk/ and screens/ (.py and .kv, per babel.cfg), merges it into the
+zh_CN and en .po files (zh_CN msgstr = msgid), and compiles the .mo files, which are
+committed so a clean clone runs without a build step. ``check`` exits non-zero listing
+untranslated or obsolete-compiled messages; the i18n tests use the same functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import sys
+import tokenize
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po, write_po
+
+from kiosk.i18n import DOMAIN, KEYWORDS, LANGUAGES, LOCALE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+MAPPING = ROOT / "babel.cfg"
+_CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+_NAMES = "|".join(re.escape(k) for k in KEYWORDS)
+_KV_CALL = re.compile(
+    r"(?<![\w.])(?:app\.|root\.|self\.)?(?:" + _NAMES
+    + r")\(\s*(['\"])((?:\\.|(?!\1).)*)\1\s*\)"
+)
+
+
+def extract_kv(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any,
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for Kivy .kv files: ``_("…")`` / ``app.tr("…")`` calls in any rule."""
+    text = fileobj.read().decode(options.get("encoding", "utf-8"))
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        for match in _KV_CALL.finditer(line):
+            message = match.group(2).encode("utf-8").decode("unicode_escape").encode(
+                "latin-1").decode("utf-8")
+            yield lineno, "_", message, []
+
+
+def extract(root: Path = ROOT) -> Catalog:
+    """The template catalog of every marked message under ``root``."""
+    with MAPPING.open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh, filename=str(MAPPING))
+    catalog = Catalog(domain=DOMAIN, project="ebantong-kiosk", charset="utf-8")
+    keywords = {k: None for k in KEYWORDS}
+    for filename, lineno, message, comments, context in extract_from_dir(
+        root, method_map, options_map, keywords=keywords,
+        directory_filter=lambda d: not Path(d).name.startswith("."),
+    ):
+        if isinstance(message, str) and message.strip():
+            catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
+                        context=context)
+    return catalog
+
+
+def po_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    """The .po file of ``language``."""
+    return locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_po(language: str, locale_dir: Path = LOCALE_DIR) -> Catalog:
+    """Read ``language``'s .po (an empty catalog if there is none yet)."""
+    path = po_path(language, locale_dir)
+    if not path.exists():
+        return Catalog(locale=language, domain=DOMAIN, charset="utf-8")
+    with path.open("rb") as fh:
+        return read_po(fh, locale=language, domain=DOMAIN)
+
+
+def update(locale_dir: Path = LOCALE_DIR) -> dict[str, int]:
+    """Merge the extracted template into every language's .po and compile the .mo files.
+
+    Returns {language: number of untranslated messages}."""
+    missing: dict[str, int] = {}
+    for language in LANGUAGES:
+        catalog = load_po(language, locale_dir)
+        catalog.update(extract(), no_fuzzy_matching=True)  # fresh: update shares messages
+        catalog.project, catalog.version = "ebantong-kiosk", "0.1"
+        catalog.fuzzy = False
+        catalog.obsolete.clear()
+        if language.startswith("zh"):
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
+        path = po_path(language, locale_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as fh:
+            write_po(fh, catalog, width=100, sort_output=True, omit_header=False)
+        compile_po(language, locale_dir)
+        missing[language] = len(untranslated(catalog))
+    return missing
+
+
+def compile_po(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    """Compile ``language``'s .po into its .mo (fuzzy entries included as translated)."""
+    catalog = load_po(language, locale_dir)
+    for message in catalog:
+        message.flags.discard("fuzzy")
+    mo = po_path(language, locale_dir).with_suffix(".mo")
+    with mo.open("wb") as fh:
+        write_mo(fh, catalog)
+    return mo
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    """Message ids with no (or a fuzzy) translation."""
+    return [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]  # type: ignore[misc]
+
+
+def compiled_matches_po(language: str, locale_dir: Path = LOCALE_DIR) -> bool:
+    """True when the committed .mo holds exactly the .po's translations."""
+    mo = po_path(language, locale_dir).with_suffix(".mo")
+    if not mo.exists():
+        return False
+    with mo.open("rb") as fh:
+        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+    source = {m.id: m.string for m in load_po(language, locale_dir) if m.id and m.string}
+    return compiled == source
+
+
+def unwrapped_strings(root: Path = ROOT) -> list[str]:
+    """Chinese literals shown in the UI but not marked for translation, as "file:line text".
+
+    .kv: any quoted CJK string not inside a translation call. .py under screens/: any CJK
+    string token that is not a translation call's argument (docstrings are skipped)."""
+    found: list[str] = []
+    for kv in sorted((root / "screens").rglob("*.kv")):
+        for lineno, line in enumerate(kv.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0] if not line.lstrip().startswith("#:") else ""
+            rest = _KV_CALL.sub("", code)
+            for literal in re.findall(r"(['\"])(.*?)\1", rest):
+                if _CJK.search(literal[1]):
+                    found.append(f"{kv.relative_to(root)}:{lineno} {literal[1]}")
+    for py in sorted((root / "screens").rglob("*.py")):
+        found.extend(_unwrapped_py(py, root))
+    return found
+
+
+def _unwrapped_py(path: Path, root: Path) -> list[str]:
+    found: list[str] = []
+    tokens = list(tokenize.generate_tokens(io.StringIO(path.read_text("utf-8")).readline))
+    for i, tok in enumerate(tokens):
+        if tok.type != tokenize.STRING or not _CJK.search(tok.string):
+            continue
+        before = [t for t in tokens[max(0, i - 3) : i]
+                  if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT)]
+        called = (len(before) >= 2 and before[-1].string == "("
+                  and before[-2].string in KEYWORDS)
+        docstring = not before or before[-1].type in (tokenize.DEDENT,) or (
+            before[-1].string == ":" and tok.string.startswith(('"""', "'''")))
+        statement = tokens[i - 1].type in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT,
+                                           tokenize.DEDENT) if i else True
+        if not called and not docstring and not statement:
+            found.append(f"{path.relative_to(root)}:{tok.start[0]} {tok.string[:40]}")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``extract`` (print the template size), ``update``, ``compile``, ``check``."""
+    parser = argparse.ArgumentParser(prog="python -m kiosk.i18n_tools", description=__doc__)
+    parser.add_argument("action", choices=["extract", "update", "compile", "check"])
+    args = parser.parse_args(argv)
+    if args.action == "extract":
+        print(f"i18n: {len(extract())} messages marked for translation")
+        return 0
+    if args.action == "compile":
+        for language in LANGUAGES:
+            print(f"i18n: wrote {compile_po(language)}")
+        return 0
+    if args.action == "update":
+        missing = update()
+        print("i18n: untranslated: " + ", ".join(f"{k} {v}" for k, v in missing.items()))
+        return 0
+    problems = []
+    template_ids = {m.id for m in extract() if m.id}
+    for language in LANGUAGES:
+        catalog = load_po(language)
+        known = {m.id for m in catalog if m.id}
+        problems += [f"{language}: not in catalog: {i}" for i in sorted(template_ids - known)]
+        problems += [f"{language}: untranslated: {i}" for i in untranslated(catalog)]
+        if not compiled_matches_po(language):
+            problems.append(f"{language}: .mo is stale; run python -m kiosk.i18n_tools update")
+    problems += [f"not marked for translation: {s}" for s in unwrapped_strings()]
+    for line in problems:
+        print(line)
+    print(f"i18n: {len(template_ids)} messages, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""A durable outbox for what must reach the platform: applications and evaluations.
+
+``put`` returns only after the entry is committed to SQLite (WAL, synchronous=FULL), so the
+terminal may tell the citizen "submitted" as soon as it returns; a power cut after that
+loses nothing. A drainer (``drain_once`` or the background thread of ``start``) sends the
+oldest due entries with their idempotency keys. If the process dies between the platform
+accepting an entry and the outbox marking it sent, the entry is sent again after restart
+and the platform recognises the key: one case, never two. Failures the platform may get
+over (network, timeouts, 5xx, malformed answers, auth) are retried with exponential
+backoff; a definite refusal (4xx) marks the entry ``dead`` for an operator to look at.
+After sending, the payload (which may hold personal data) is wiped; the answer is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.platform import errors
+from kiosk.platform.client import PlatformClient
+
+log = logging.getLogger(__name__)
+Sender = Callable[[str, dict[str, Any], str], dict[str, Any]]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE, state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL,
+    created_at REAL NOT NULL, sent_at REAL, result TEXT, last_error TEXT);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
+"""
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One queued message (payload wiped once sent)."""
+
+    id: int
+    kind: str
+    idempotency_key: str
+    state: str
+    attempts: int
+    created_at: float
+    result: dict[str, Any] | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    """What one drain pass did."""
+
+    sent: int = 0
+    retry_later: int = 0
+    dead: int = 0
+
+
+class PlatformSender:
+    """Sends outbox entries with a :class:`PlatformClient`.
+
+    Kinds: ``application`` (item_code, session_token, form, materials) and ``evaluation``
+    (case_no, level, reason)."""
+
+    def __init__(self, client: PlatformClient) -> None:
+        self.client = client
+
+    def __call__(self, kind: str, payload: dict[str, Any], key: str) -> dict[str, Any]:
+        if kind == "application":
+            receipt = self.client.submit_application(
+                payload["item_code"], payload["session_token"], payload.get("form", {}),
+                payload.get("materials", []), key)
+            return dataclasses.asdict(receipt)
+        if kind == "evaluation":
+            result = self.client.evaluate(payload["case_no"], int(payload["level"]),
+                                          payload.get("reason", ""), key)
+            return dataclasses.asdict(result)
+        raise ValueError(f"unknown outbox kind {kind!r}")
+
+
+class Outbox:
+    """SQLite-backed outbox at ``db_path`` sending through ``sender``."""
+
+    def __init__(self, db_path: str | Path, sender: Sender, *, base_delay_s: float = 1.0,
+                 max_delay_s: float = 300.0, poll_s: float = 1.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.db_path = Path(db_path)
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._sender = sender
+        self._base = base_delay_s
+        self._max = max_delay_s
+        self._poll = poll_s
+        self._clock = clock
+        self._conn = sqlite3.connect(str(self.db_path), check_same_thread=False,
+                                     isolation_level=None, timeout=30)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.executescript(SCHEMA)
+        self._db_lock = threading.Lock()
+        self._drain_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def put(self, kind: str, payload: dict[str, Any], idempotency_key: str) -> int:
+        """Queue a message durably and return its id (the same key again: the same id)."""
+        text = json.dumps(payload, ensure_ascii=False)
+        now = self._clock()
+        with self._db_lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO outbox (kind, payload, idempotency_key, next_attempt_at,"
+                " created_at) VALUES (?,?,?,?,?)", (kind, text, idempotency_key, now, now))
+            row = self._conn.execute("SELECT id FROM outbox WHERE idempotency_key=?",
+                                     (idempotency_key,)).fetchone()
+        self._wake.set()
+        return int(row[0])
+
+    def _due(self, limit: int) -> list[tuple[int, str, str, str, int]]:
+        with self._db_lock:
+            return self._conn.execute(
+                "SELECT id, kind, payload, idempotency_key, attempts FROM outbox WHERE "
+                "state='pending' AND next_attempt_at<=? ORDER BY id LIMIT ?",
+                (self._clock(), limit)).fetchall()
+
+    def drain_once(self, limit: int = 50) -> DrainReport:
+        """Send the due entries (oldest first); stop early when the platform is away."""
+        sent = retry = dead = 0
+        with self._drain_lock:
+            for entry_id, kind, payload, key, attempts in self._due(limit):
+                try:
+                    result = self._sender(kind, json.loads(payload), key)
+                except errors.PlatformError as exc:
+                    if exc.retryable or isinstance(exc, errors.AuthError):
+                        retry += 1
+                        self._retry_later(entry_id, attempts, exc)
+                        if isinstance(exc, errors.NetworkError | errors.MaintenanceError):
+                            break
+                        continue
+                    dead += 1
+                    self._mark(entry_id, "dead", attempts + 1, None, exc)
+                    continue
+                except (KeyError, ValueError, TypeError) as exc:
+                    dead += 1
+                    self._mark(entry_id, "dead", attempts + 1, None, exc)
+                    continue
+                sent += 1
+                self._mark(entry_id, "sent", attempts + 1, result, None)
+        return DrainReport(sent, retry, dead)
+
+    def _retry_later(self, entry_id: int, attempts: int, exc: Exception) -> None:
+        delay = min(self._max, self._base * (2 ** attempts))
+        with self._db_lock:
+            self._conn.execute(
+                "UPDATE outbox SET attempts=?, next_attempt_at=?, last_error=? WHERE id=?",
+                (attempts + 1, self._clock() + delay, _describe(exc), entry_id))
+        log.info("outbox entry %d failed (%s); retry in %.1fs", entry_id, _describe(exc), delay)
+
+    def _mark(self, entry_id: int, state: str, attempts: int, result: dict[str, Any] | None,
+              exc: Exception | None) -> None:
+        with self._db_lock:
+            self._conn.execute(
+                "UPDATE outbox SET state=?, attempts=?, sent_at=?, result=?, last_error=?, "
+                "payload=CASE WHEN ?='sent' THEN '{}' ELSE payload END WHERE id=?",
+                (state, attempts, self._clock(),
+                 None if result is None else json.dumps(result, ensure_ascii=False),
+                 None if exc is None else _describe(exc), state, entry_id))
+        if state == "dead":
+            log.warning("outbox entry %d refused by the platform: %s", entry_id,
+                        _describe(exc) if exc else "")
+
+    def entries(self, state: str | None = None) -> list[OutboxEntry]:
+        """Entries (in a given state), oldest first."""
+        sql = ("SELECT id, kind, idempotency_key, state, attempts, created_at, result, "
+               "last_error FROM outbox")
+        params: tuple[Any, ...] = ()
+        if state:
+            sql += " WHERE state=?"
+            params = (state,)
+        with self._db_lock:
+            rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
+        return [OutboxEntry(r[0], r[1], r[2], r[3], r[4], r[5],
+                            json.loads(r[6]) if r[6] else None, r[7]) for r in rows]
+
+    def pending(self) -> list[OutboxEntry]:
+        """Entries not yet delivered."""
+        return self.entries("pending")
+
+    def result(self, idempotency_key: str) -> dict[str, Any] | None:
+        """The platform's answer for a delivered entry (e.g. its case number), or None."""
+        with self._db_lock:
+            row = self._conn.execute("SELECT result FROM outbox WHERE idempotency_key=? AND "
+                                     "state='sent'", (idempotency_key,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    def counts(self) -> dict[str, int]:
+        """Number of entries per state."""
+        with self._db_lock:
+            rows = self._conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+            return {str(s): int(n) for s, n in rows.fetchall()}
+
+    # -- background drainer -------------------------------------------------------------
+    def start(self) -> None:
+        """Drain in a background thread until :meth:`stop`."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="outbox-drainer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.drain_once()
+            except Exception:  # keep draining whatever one pass hit
+                log.exception("outbox drain pass failed")
+            self._wake.wait(self._poll)
+            self._wake.clear()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Stop the background drainer (entries stay queued)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+
+    def close(self) -> None:
+        """Stop and close the database."""
+        self.stop()
+        with self._db_lock:
+            self._conn.close()
+
+
+def _describe(exc: BaseException) -> str:
+    code = getattr(exc, "code", "")
+    return f"{type(exc).__name__}{f' [{code}]' if code else ''}"

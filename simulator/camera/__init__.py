@@ -1,0 +1,1 @@
+"""Synthetic camera: QR codes rendered into realistic frames, a face frame, a frame server."""

@@ -1,0 +1,1 @@
+"""Simulated resident ID-card reader: speaks the SAM protocol over a pty and TCP."""

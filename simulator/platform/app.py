@@ -1,0 +1,51 @@
+"""The platform simulator's FastAPI application: routes, middleware, error documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from simulator.platform import routes_cases, routes_citizen, routes_public, routes_sim
+from simulator.platform.middleware import FaultMiddleware, SignatureMiddleware
+from simulator.platform.schemas import ErrorResponse
+from simulator.platform.state import PlatformState
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in ((400, "bad request"), (401, "terminal authentication failed"),
+                         (403, "identity or session refused"), (404, "not found"),
+                         (409, "conflict"), (500, "server error"), (503, "maintenance"))
+}
+
+DESCRIPTION = """High-frequency item APIs of the provincial government-service platform
+(simulator). Every `/v1` request must be signed by the terminal: headers X-EBT-Terminal,
+X-EBT-Timestamp, X-EBT-Nonce, X-EBT-Signature = hex HMAC-SHA256(secret, METHOD \\n
+path?query \\n timestamp \\n nonce \\n sha256hex(body)). Demo terminal KM-DEMO-0001 /
+demo-secret."""
+
+
+def create_app(state: PlatformState) -> FastAPI:
+    """Build the ASGI app around one simulator state."""
+    app = FastAPI(title="e办通 platform simulator", version="1.0.0", description=DESCRIPTION)
+    app.state.platform = state
+    for module in (routes_public, routes_citizen, routes_cases):
+        app.include_router(module.router, responses=ERRORS)
+    app.include_router(routes_sim.router)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, dict) else {
+            "code": "http_error", "message": str(exc.detail)}
+        return JSONResponse({"error": detail}, status_code=exc.status_code,
+                            headers=exc.headers)
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, Any]:
+        return {"ok": True, "catalog_version": state.catalog.version}
+
+    app.add_middleware(SignatureMiddleware, secrets=state.terminal_secrets,
+                       nonces=state.nonces)
+    app.add_middleware(FaultMiddleware, faults=state.faults)
+    return app

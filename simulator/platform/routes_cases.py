@@ -1,0 +1,105 @@
+"""Applications (idempotent), progress by case number, and evaluations (好差评)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+
+from simulator.platform import idnumber, payloads
+from simulator.platform.cases import CaseError
+from simulator.platform.routes_citizen import require
+from simulator.platform.schemas import (
+    CASE_PATTERN,
+    ApplicationRequest,
+    ApplicationResponse,
+    EvaluationQrResponse,
+    EvaluationRequest,
+    EvaluationResponse,
+    ProgressResponse,
+    QrEvaluationRequest,
+)
+from simulator.platform.state import ApiError, PlatformState, get_state, terminal_of
+
+router = APIRouter(prefix="/v1")
+State = Annotated[PlatformState, Depends(get_state)]
+CaseNo = Annotated[str, Path(pattern=CASE_PATTERN)]
+
+
+def _api(exc: CaseError) -> ApiError:
+    return ApiError(exc.status, exc.code, str(exc))
+
+
+@router.post("/items/{code}/applications", response_model=ApplicationResponse,
+             tags=["applications"])
+def submit_application(code: str, body: ApplicationRequest, request: Request, state: State,
+                       response: Response,
+                       token: Annotated[str, Header(alias="X-EBT-Session")]) -> Any:
+    """Submit an application; the same idempotency key again returns the same case."""
+    item, session = require(state, code, token, submit=True)
+    if item["flow"] not in ("application", "appointment"):
+        raise ApiError(400, "not_an_application", "this item takes no application")
+    try:
+        case_no, duplicate = state.cases.submit(
+            item, idnumber.digest(session.id_number), terminal_of(request),
+            body.idempotency_key, body.form, body.materials, state.clock())
+        progress = state.cases.progress(case_no, state.clock())
+    except CaseError as exc:
+        raise _api(exc) from None
+    response.status_code = 200 if duplicate else 201
+    return {"case_no": case_no, "duplicate": duplicate, "state": progress["state"],
+            "state_name": progress["state_name"], "progress_qr": payloads.case_qr(case_no),
+            "submitted_at": progress["submitted_at"]}
+
+
+@router.get("/cases/{case_no}/progress", response_model=ProgressResponse, tags=["applications"])
+def progress(case_no: CaseNo, state: State) -> Any:
+    """Where a case is and how it got there."""
+    case = state.cases.get(case_no)
+    item = state.catalog.get(case["item_code"]) if case else None
+    try:
+        return state.cases.progress(case_no, state.clock(),
+                                    item["promised_time_limit_days"] if item else 0)
+    except CaseError as exc:
+        raise _api(exc) from None
+
+
+@router.get("/cases/{case_no}/evaluation-qr", response_model=EvaluationQrResponse,
+            tags=["evaluation"])
+def evaluation_qr(case_no: CaseNo, state: State) -> Any:
+    """A signed QR payload to rate the case later on a phone."""
+    try:
+        return state.evaluations.qr(case_no, state.clock())
+    except CaseError as exc:
+        raise _api(exc) from None
+
+
+def _evaluate(state: PlatformState, case_no: str, level: int, reason: str, key: str,
+              channel: str, response: Response) -> dict[str, Any]:
+    try:
+        result, duplicate = state.evaluations.evaluate(case_no, level, reason, key, channel,
+                                                       state.clock())
+    except CaseError as exc:
+        raise _api(exc) from None
+    response.status_code = 200 if duplicate else 201
+    return dict(result, duplicate=duplicate)
+
+
+@router.post("/evaluations", response_model=EvaluationResponse, tags=["evaluation"])
+def evaluate(body: EvaluationRequest, state: State, response: Response) -> Any:
+    """Rate a case (one per case; levels 1-2 need a reason)."""
+    return _evaluate(state, body.case_no, body.level, body.reason, body.idempotency_key,
+                     body.channel, response)
+
+
+@router.post("/evaluations/by-qr", response_model=EvaluationResponse, tags=["evaluation"])
+def evaluate_by_qr(body: QrEvaluationRequest, state: State, response: Response) -> Any:
+    """Rate a case later with the signed payload from its receipt."""
+    try:
+        case_no = payloads.verify_evaluation(state.key, body.payload.strip(), state.clock())
+    except payloads.PayloadError as exc:
+        raise ApiError(403, f"evaluation_qr_{exc.reason}", "evaluation QR not accepted") from None
+    return _evaluate(state, case_no, body.level, body.reason, body.idempotency_key, "qr",
+                     response)
+
+

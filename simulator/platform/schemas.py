@@ -1,0 +1,261 @@
+"""Request and response models of the platform API (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+CASE_PATTERN = r"^530100\d{14}$"
+KEY_FIELD = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+
+class ErrorDetail(BaseModel):
+    """Machine-readable code and a message without personal data."""
+
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """Every error the platform itself raises."""
+
+    error: ErrorDetail
+
+
+class Material(BaseModel):
+    """One application material."""
+
+    name: str
+    name_en: str
+    form: str
+    copies: int
+    required: bool
+    e_licence: str | None = None
+
+
+class Item(BaseModel):
+    """A high-frequency item: the twelve guide elements plus the terminal's facts."""
+
+    code: str
+    name: str
+    name_en: str
+    department: str
+    department_code: str
+    department_en: str
+    type: str
+    type_en: str
+    legal_basis: str
+    scope: str
+    legal_time_limit_days: int
+    promised_time_limit_days: int
+    time_limit_text: str
+    process: list[str]
+    conditions: list[str]
+    materials: list[Material]
+    forms: list[dict[str, str]]
+    fees: str
+    result: dict[str, str]
+    flow: str = Field(description="guide | query | certificate | application | progress | "
+                                  "appointment")
+    identity_level: str = Field(description="none | idcard | idcard_face")
+    outputs: list[str]
+    topic: str | None = None
+    life_events: list[str]
+    life_event_names: list[str]
+    popularity: int
+    pinyin: str
+    pinyin_initials: str
+    cross_province: bool
+    version: int
+
+
+class CatalogPage(BaseModel):
+    """Items changed since a version (all items when ``full``) and removed codes."""
+
+    version: int
+    full: bool
+    items: list[Item]
+    removed: list[str]
+
+
+class IdCardRequest(BaseModel):
+    """ID-card chip data plus a live face photo (base64 JPEG/PNG) for 人证核验."""
+
+    fields: dict[str, str] = Field(description="id_number and name are required")
+    photo_b64: str | None = Field(default=None, description="live camera frame")
+
+
+class QrIdentifyRequest(BaseModel):
+    """An electronic-ID QR payload (EBT1:EID:…)."""
+
+    payload: str = Field(max_length=2048)
+
+
+class SessionResponse(BaseModel):
+    """A verified session (personal data masked)."""
+
+    session_token: str
+    level: str
+    access_expires_in: int
+    name_masked: str
+    id_masked: str
+
+
+class KeyValue(BaseModel):
+    """One labelled value."""
+
+    label: str
+    label_en: str
+    value: str
+
+
+class Column(BaseModel):
+    """A table column."""
+
+    key: str
+    label: str
+    label_en: str
+
+
+class QueryResponse(BaseModel):
+    """A query's answer as a table."""
+
+    item_code: str
+    title: str
+    summary: list[KeyValue]
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    generated_at: str
+
+
+class CertificateResponse(BaseModel):
+    """An issued certificate."""
+
+    item_code: str
+    title: str
+    verification_code: str
+    qr_payload: str
+    issued_at: str
+    pdf_b64: str
+
+
+class CertificateCheck(BaseModel):
+    """Whether a verification code belongs to a certificate the platform issued."""
+
+    valid: bool
+    item_name: str | None = None
+    holder_masked: str | None = None
+    issued_at: str | None = None
+
+
+class ApplicationRequest(BaseModel):
+    """An application with its idempotency key (the same key twice = one case)."""
+
+    form: dict[str, Any] = Field(default_factory=dict)
+    materials: list[dict[str, Any]] = Field(default_factory=list)
+    idempotency_key: str = KEY_FIELD
+
+
+class ApplicationResponse(BaseModel):
+    """The case created (or found again for a repeated key)."""
+
+    case_no: str
+    duplicate: bool
+    state: str
+    state_name: str
+    progress_qr: str
+    submitted_at: str
+
+
+class ProgressStep(BaseModel):
+    """One state the case reached."""
+
+    state: str
+    state_name: str
+    state_name_en: str
+    at: str
+
+
+class ProgressResponse(BaseModel):
+    """Where a case is."""
+
+    case_no: str
+    item_code: str
+    item_name: str
+    state: str
+    state_name: str
+    state_name_en: str
+    completed: bool
+    submitted_at: str
+    promised_by: str
+    history: list[ProgressStep]
+
+
+class EvaluationRequest(BaseModel):
+    """A rating of a case: level 5 (非常满意) … 1 (非常不满意); 1-2 need a reason."""
+
+    case_no: str = Field(pattern=CASE_PATTERN)
+    level: int = Field(ge=1, le=5)
+    reason: str = Field(default="", max_length=500)
+    idempotency_key: str = KEY_FIELD
+    channel: str = Field(default="terminal", max_length=20)
+
+
+class QrEvaluationRequest(BaseModel):
+    """A rating made later with the signed QR payload (EBT1:EVAL:…)."""
+
+    payload: str = Field(max_length=200)
+    level: int = Field(ge=1, le=5)
+    reason: str = Field(default="", max_length=500)
+    idempotency_key: str = KEY_FIELD
+
+
+class EvaluationResponse(BaseModel):
+    """The recorded evaluation."""
+
+    case_no: str
+    level: int
+    level_name: str
+    level_name_en: str
+    bad_review: bool
+    reason: str
+    channel: str
+    duplicate: bool
+
+
+class EvaluationQrResponse(BaseModel):
+    """Signed payload to rate a case later."""
+
+    case_no: str
+    payload: str
+    expires_at: int
+
+
+class ServicePoint(BaseModel):
+    """A 24-hour self-service point."""
+
+    id: str
+    name: str
+    district: str
+    address: str
+    lat: float
+    lon: float
+    hours: str
+    open_24h: bool
+    terminals: int
+    items: list[str]
+
+
+class LicenceRequest(BaseModel):
+    """An e-licence QR payload (EBT1:LIC:…)."""
+
+    payload: str = Field(max_length=4096)
+
+
+class LicenceResponse(BaseModel):
+    """Verification result; ``licence`` only when valid."""
+
+    valid: bool
+    reason: str | None = None
+    licence: dict[str, Any] | None = None

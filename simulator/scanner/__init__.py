@@ -1,0 +1,1 @@
+"""Serial QR scanner simulator: vendor command parsing and the scanner behind a SerialLink."""

@@ -1,0 +1,51 @@
+"""The accessibility audit of the real app: every screen × mode × scheme × language.
+
+Runs ``python -m kiosk audit --json`` (which starts the app under a display) and requires
+zero violations and zero errors, with every mode, scheme and language actually visited.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.appearance import SCHEMES, SIZE_PROFILES
+from kiosk.i18n import LANGUAGES
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def report() -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "kiosk", "audit", "--json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=900, check=False,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.stdout.strip(), done.stderr
+    doc: dict[str, Any] = json.loads(done.stdout)
+    assert "error" not in doc, doc.get("error")
+    return doc
+
+
+def test_every_view_was_audited(report: dict[str, Any]) -> None:
+    combos = len(SIZE_PROFILES) * len(SCHEMES) * len(LANGUAGES)
+    assert report["screens"] >= 5
+    assert report["views"] == report["screens"] * combos
+    assert report["checks"] > report["views"] * 3
+
+
+def test_no_errors(report: dict[str, Any]) -> None:
+    assert report["errors"] == []
+
+
+def test_zero_violations(report: dict[str, Any]) -> None:
+    lines = [f"{d['screen']}/{d['mode']}/{d['scheme']}/{d['language']} {d['widget']} "
+             f"{d['rule']} {d['value']} < {d['needed']} {d['detail']} {d['text']}"
+             for d in report["details"]]
+    assert report["violations"] == 0, "\n".join(lines[:60])
