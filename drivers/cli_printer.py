@@ -4,7 +4,8 @@
 paper (ok, low, out, unknown) and cover_open; it exits 2 when the printer does not answer
 (or cannot be reached) and 3 when it answers but cannot print (paper out, cover open …).
 ``python -m drivers printer test --url URL [--width 58|80]`` prints a test receipt with a
-QR code and exits non-zero unless the printer confirmed it.
+QR code and exits non-zero unless the printer confirmed it; ``sample --kind all`` prints the
+four sample receipts (made-up data) the docs show.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime
 from drivers.base import DeviceState
 from drivers.printer.driver import EscPosPrinter
 from drivers.printer.logo import emblem
+from drivers.printer.samples import SAMPLES
 from drivers.printer.templates import test_page
 
 
@@ -31,6 +33,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     _common(test)
     test.add_argument("--width", type=int, choices=(58, 80), default=80, help="paper width in mm")
     test.set_defaults(handler=_test)
+    sample = sub.add_parser("sample", help="print the sample receipts (made-up data)")
+    _common(sample)
+    sample.add_argument("--width", type=int, choices=(58, 80), default=80, help="paper width in mm")
+    sample.add_argument("--kind", choices=(*sorted(SAMPLES), "all"), default="all")
+    sample.set_defaults(handler=_sample)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -60,10 +67,11 @@ def _status(args: argparse.Namespace) -> int:
               f"{'open' if d.get('cover_open') else 'closed' if answered else 'unknown'}"
               f" — {status.message}")
     if not answered:
-        print(f"printer at {args.url} does not answer: {status.message}", file=sys.stderr)
+        print(f"printer at {args.url} does not answer: {_one_line(status.message)}",
+              file=sys.stderr)
         return 2
     if status.state is not DeviceState.ONLINE or status.details.get("paper") == "out":
-        print(f"printer at {args.url} cannot print: {status.message}", file=sys.stderr)
+        print(f"printer at {args.url} cannot print: {_one_line(status.message)}", file=sys.stderr)
         return 3
     return 0
 
@@ -75,7 +83,29 @@ def _test(args: argparse.Namespace) -> int:
     finally:
         printer.close()
     if not result.ok:
-        print(f"test receipt failed ({result.completion.value}): {result.message}", file=sys.stderr)
+        print(f"test receipt failed ({result.completion.value}): {_one_line(result.message)}",
+              file=sys.stderr)
         return 2 if result.completion.value == "device_not_ready" else 1
     print(f"test receipt printed on {args.url} ({result.value and result.value['bytes']} bytes)")
     return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    printer = _printer(args, args.width)
+    kinds = sorted(SAMPLES) if args.kind == "all" else [args.kind]
+    try:
+        for kind in kinds:
+            result = printer.print_document(SAMPLES[kind](), timeout=60)
+            if not result.ok:
+                print(f"{kind} receipt failed ({result.completion.value}): "
+                      f"{_one_line(result.message)}", file=sys.stderr)
+                return 1
+            print(f"{kind} receipt printed")
+    finally:
+        printer.close()
+    return 0
+
+
+def _one_line(message: str) -> str:
+    """A message on one line, whatever the library below said."""
+    return " ".join(message.split())

@@ -28,6 +28,7 @@ from fleet.terminals import EnrolmentError, enrol
 
 MAX_BODY = 2 * 1024 * 1024
 MAX_PNG = 5 * 1024 * 1024
+MAX_BACKLOG = 20_000
 
 
 def _json(status: int, body: dict[str, Any]) -> Response:
@@ -51,13 +52,13 @@ async def _authenticate(ctx: FleetContext, request: Request, body: bytes) -> str
     if secret is None:
         raise _Rejected(401, "unknown_terminal", "unknown terminal")
     try:
-        verify(secret, request.method, request.url.path, request.headers, body)
+        verify(secret, request.method, request.scope["path"], request.headers, body)
     except SignatureError as exc:
         fresh = await ctx.secrets.get(terminal_id, refresh=True)  # re-enrolled meanwhile?
         if fresh is None or fresh == secret:
             raise _Rejected(401, "bad_signature", str(exc)) from exc
         try:
-            verify(fresh, request.method, request.url.path, request.headers, body)
+            verify(fresh, request.method, request.scope["path"], request.headers, body)
         except SignatureError as exc2:
             raise _Rejected(401, "bad_signature", str(exc2)) from exc2
     return terminal_id
@@ -117,6 +118,9 @@ def install(app: FastAPI, ctx: FleetContext) -> None:
         except _Rejected as exc:
             ctx.reject(exc.reason)
             return _error(exc.status, str(exc))
+        if ctx.ingestor.backlog > MAX_BACKLOG:  # the store cannot keep up: shed load early
+            ctx.reject("overload")
+            return _error(503, "server busy, retry later")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Answer] = loop.create_future()
 

@@ -126,7 +126,7 @@ def map_svg() -> str:
     for d in DISTRICTS:
         x, y = project(d.lon, d.lat)
         short = d.zh[:2] if len(d.zh) > 4 else d.zh
-        parts.append(f'<text class="district-label" x="{x:.1f}" y="{y - 30:.1f}">{short}</text>')
+        parts.append(f'<text class="district-label" x="{x:.1f}" y="{y - 40:.1f}">{short}</text>')
     parts.append('</g><g id="terminals"></g>')
     parts.append(f'<text x="10" y="{HEIGHT - 12}" class="map-note">'
                  "昆明市 Kunming · 示意图 schematic</text></svg>")

@@ -26,7 +26,7 @@ from fleet.alerts import apply_condition_changes, sweep_offline
 from fleet.commands import apply_results, expire_stale, take_pending
 from fleet.db import heartbeats, terminals, usage_events
 from fleet.rules import RuleConfig, conditions_of, encode_conditions, health_of
-from fleet.stats import downsample_and_prune
+from fleet.stats import downsample_and_prune, prune_screenshots
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,11 @@ class Ingestor:
             self._thread.join(timeout)
             self._thread = None
 
+    @property
+    def backlog(self) -> int:
+        """Submissions waiting for the writer."""
+        return self._queue.qsize()
+
     def submit(self, sub: Submission) -> None:
         """Queue a submission; its ``done`` is called from the writer thread."""
         self._queue.put(sub)
@@ -141,6 +146,7 @@ class Ingestor:
                 expire_stale(conn, now)
                 if retention:
                     downsample_and_prune(conn, now, self._keep_raw)
+                    prune_screenshots(conn, now, self._keep_raw)
         except Exception:  # the sweeper must outlive a database hiccup
             log.exception("fleet sweep failed")
 

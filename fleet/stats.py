@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, select
 
-from fleet.db import heartbeat_hourly, heartbeats, usage_events
+from fleet.db import heartbeat_hourly, heartbeats, screenshots, usage_events
 
 USAGE_KINDS = ("started", "completed", "abandoned")
 CST_OFFSET_S = 8 * 3600  # days are counted in China Standard Time
@@ -156,3 +156,18 @@ def downsample_and_prune(conn: Connection, now: float, keep_raw_s: float) -> int
         )
     removed = conn.execute(heartbeats.delete().where(heartbeats.c.ts < cutoff)).rowcount
     return int(removed or 0)
+
+
+def prune_screenshots(conn: Connection, now: float, keep_s: float, keep_last: int = 3) -> int:
+    """Delete screenshots older than ``keep_s`` except each terminal's ``keep_last`` newest."""
+    newest: dict[str, list[int]] = {}
+    for tid, shot_id in conn.execute(
+            select(screenshots.c.terminal_id, screenshots.c.id).order_by(screenshots.c.id.desc())):
+        newest.setdefault(tid, [])
+        if len(newest[tid]) < keep_last:
+            newest[tid].append(int(shot_id))
+    keep = [i for ids in newest.values() for i in ids]
+    query = screenshots.delete().where(screenshots.c.ts < now - keep_s)
+    if keep:
+        query = query.where(screenshots.c.id.not_in(keep))
+    return int(conn.execute(query).rowcount or 0)

@@ -32,12 +32,17 @@ def _terminals(values: list[str]) -> dict[str, str] | None:
 def handle(args: argparse.Namespace) -> int:
     """Serve (or mint payloads) and return an exit code."""
     if args.mint:
-        number = args.id_number or idnumber.SAMPLE_IDS[0]
-        if not idnumber.is_valid(number):
-            print(f"platform: not a valid ID number: {number[:6]}…", file=sys.stderr)
-            return 2
-        print(json.dumps(payloads.sample_payloads(payloads.platform_key(args.seed), number),
-                         ensure_ascii=False, indent=2))
+        key = payloads.platform_key(args.seed)
+        if args.id_number:
+            if not idnumber.is_valid(args.id_number):
+                print(f"platform: not a valid ID number: {args.id_number[:6]}…",
+                      file=sys.stderr)
+                return 2
+            out: dict[str, object] = dict(payloads.sample_payloads(key, args.id_number))
+        else:
+            out = {number: {"note": note, **payloads.sample_payloads(key, number)}
+                   for number, note in idnumber.sample_citizens().items()}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     from simulator.platform.server import PlatformServer
     try:
@@ -72,5 +77,6 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="accepted terminal (default KM-DEMO-0001=demo-secret)")
     parser.add_argument("--mint", action="store_true",
                         help="print sample e-ID / e-licence QR payloads and exit")
-    parser.add_argument("--id-number", help="citizen for --mint (default: a sample citizen)")
+    parser.add_argument("--id-number",
+                        help="citizen for --mint (default: every sample citizen and card)")
     parser.set_defaults(handler=handle)

@@ -1,7 +1,8 @@
 """Receipt printer simulator: ESC/POS on TCP (and a pty), each job rendered to PNG + text.
 
-``python -m simulator printer --port 9100 --out DIR`` writes DIR/<job number>.png and
-DIR/<job number>.txt for every job. Control commands on standard input, one per line:
+``python -m simulator printer --port 9100 --out DIR`` listens on TCP and on a pty (its path
+is printed; ``--no-pty`` to skip it) and writes DIR/<job number>.png and DIR/<job number>.txt
+for every job. Control commands on standard input, one per line:
 ``paper MM`` (load MM of paper; 0 = out), ``fault NAME`` (paper_out, cover_open, offline,
 error, mute, garbage), ``clear``, ``unplug``, ``replug``, ``state``, ``quit``.
 """
@@ -25,7 +26,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=int, choices=(58, 80), default=80, help="paper width, mm")
     parser.add_argument("--paper-mm", type=float, default=50_000.0, help="paper left on the roll")
     parser.add_argument("--near-end-mm", type=float, default=1_000.0, help="near-end threshold")
-    parser.add_argument("--pty", action="store_true", help="also expose a pty serial line")
+    parser.add_argument("--no-pty", dest="pty", action="store_false",
+                        help="do not expose the pty serial line (TCP only)")
     parser.set_defaults(handler=_run)
 
 

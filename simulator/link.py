@@ -150,6 +150,9 @@ class SerialLink:
             for client in list(self._clients):
                 self._drop_client(client)
             if self._tcp_server is not None:
+                # closing alone does not wake a thread blocked in accept() on Linux
+                with contextlib.suppress(OSError):
+                    self._tcp_server.shutdown(socket.SHUT_RDWR)
                 with contextlib.suppress(OSError):
                     self._tcp_server.close()
                 self._tcp_server = None

@@ -40,16 +40,16 @@ class SimulatorSuite:
         self._actions: dict[str, Callable[..., Any]] = {
             "idcard.insert": lambda card: self.idcard.insert_card(card),
             "idcard.remove": lambda: self.idcard.remove_card(),
-            "idcard.fault": lambda name: self.idcard.set_fault(name),
+            "idcard.fault": lambda name, **opts: self.idcard.set_fault(name, **opts),
             "idcard.clear": lambda: self.idcard.clear_faults(),
             "scanner.emit": lambda text: self.scanner.emit(text),
-            "scanner.fault": lambda name: self.scanner.set_fault(name),
+            "scanner.fault": lambda name, **opts: self.scanner.set_fault(name, **opts),
             "scanner.clear": lambda: self.scanner.clear_faults(),
             "camera.qr": lambda payload: self.camera.show_qr(payload),
             "camera.face": lambda: self.camera.show_face(),
             "camera.nothing": lambda: self.camera.show_nothing(),
             "printer.paper": lambda mm: self.printer.set_paper(float(mm)),
-            "printer.fault": lambda name: self.printer.set_fault(name),
+            "printer.fault": lambda name, **opts: self.printer.set_fault(name, **opts),
             "printer.clear": lambda: self.printer.clear_faults(),
             "platform.fault": lambda name, **opts: self.platform.faults.set(name, **opts),
             "platform.clear": lambda: self.platform.faults.clear(),
@@ -94,6 +94,6 @@ class SimulatorSuite:
 
     def stop(self) -> None:
         """Stop every simulator (safe to call twice)."""
-        for sim in (self.idcard, self.scanner, self.printer):
+        for sim in (self.idcard, self.scanner, self.printer, self.camera):
             sim.stop()
         self.platform.stop()

@@ -73,7 +73,7 @@ class SamIdCardReader(Device):
         self._media = "unknown"
         self._sam_id: str | None = None
         self.counters = {"commands": 0, "failures": 0, "bytes_out": 0, "bytes_in": 0,
-                         "discarded_bytes": 0, "bad_checksums": 0, "reopens": 0}
+                         "discarded_bytes": 0, "bad_checksums": 0, "opens": 0}
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], bus: Any) -> SamIdCardReader:
@@ -100,10 +100,10 @@ class SamIdCardReader(Device):
                 self._port = self._opener(self.url, baudrate=self.baudrate, timeout=0.05)
             except DeviceOpenError as exc:
                 # a line that worked before and is gone now is offline; never seen: no device
-                gone = DeviceState.OFFLINE if self.counters["reopens"] else DeviceState.NO_DEVICE
+                gone = DeviceState.OFFLINE if self.counters["opens"] else DeviceState.NO_DEVICE
                 self._set_state(gone, str(exc))
                 raise
-            self.counters["reopens"] += 1
+            self.counters["opens"] += 1
 
     @property
     def is_open(self) -> bool:

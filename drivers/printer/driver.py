@@ -4,16 +4,16 @@ A job is checked before it starts (paper out, cover open, offline or no answer: 
 with ``device_not_ready``), sent element by element with a status check between chunks,
 and confirmed after it ends: the driver sends ``GS r 1`` — answered only once the printer
 has worked through the job — and then checks DLE EOT status again. A job that fails
-midway (paper ran out, cover opened, line lost, no confirmation) is a failure
-(``hardware_error``), never "printed". State and paper changes are published on the bus as
-``printer.state`` and ``printer.paper`` events.
+midway (paper ran out, cover opened, line lost) is ``hardware_error``; one the printer
+never confirmed is ``timeout``; neither is ever reported as printed. State and paper
+changes are published on the bus as ``printer.state`` and ``printer.paper`` events.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from drivers.base import (
@@ -28,22 +28,12 @@ from drivers.base import (
     DeviceStatus,
 )
 from drivers.errors import ConfigError, DeviceError, DeviceOpenError, ProtocolError
+from drivers.printer.channel import Opener, PrinterChannel
 from drivers.printer.document import Document
 from drivers.printer.encoding import UnprintableText
 from drivers.printer.render import RenderedJob, Renderer
-from drivers.printer.status import (
-    NO_REPLY,
-    PAPER_UNKNOWN,
-    QUERY,
-    REPLY_LENGTH,
-    PrinterStatus,
-    is_status_byte,
-    parse_reply,
-)
-from drivers.printer.transports import PrinterTransport, open_transport
-
-#: GS r 1 — transmit paper sensor status, processed in order after the job's data
-JOB_BARRIER = b"\x1dr\x01"
+from drivers.printer.status import NO_REPLY, PAPER_UNKNOWN, PrinterStatus
+from drivers.printer.transports import open_transport
 
 
 class EscPosPrinter(Device):
@@ -61,25 +51,23 @@ class EscPosPrinter(Device):
         job_timeout: float = 30.0,
         strict_text: bool = False,
         chunk_bytes: int = 1024,
-        opener: Callable[[str, int], PrinterTransport] = open_transport,
+        confirm_job: bool = True,
+        opener: Opener = open_transport,
         name: str = "printer",
     ) -> None:
         self.url = url
         self.bus = bus
         self.name = name
-        self.baudrate = baudrate
-        self.status_timeout = status_timeout
         self.job_timeout = job_timeout
+        self.confirm_job = confirm_job
         self.chunk_bytes = max(64, chunk_bytes)
         self.renderer = Renderer(width_mm, strict_text)
-        self._opener = opener
-        self._line: PrinterTransport | None = None
+        self.channel = PrinterChannel(url, baudrate, status_timeout, opener)
         self._lock = threading.RLock()
         self._last: RenderedJob | None = None
         self._state: DeviceState | None = None
         self._paper: str | None = None
         self._counters = {"jobs": 0, "printed": 0, "refused": 0, "failed": 0}
-        self._confirmed = False
         self._last_error = ""
 
     @classmethod
@@ -99,84 +87,26 @@ class EscPosPrinter(Device):
             status_timeout=float(config.get("status_timeout", 0.5)),
             job_timeout=float(config.get("job_timeout", 30.0)),
             strict_text=bool(config.get("strict_text", False)),
+            confirm_job=bool(config.get("confirm_job", True)),
             name=str(config.get("name", "printer")),
         )
-
-    # -- line ----------------------------------------------------------------------------
-    def _open(self) -> PrinterTransport:
-        if self._line is None:
-            self._line = self._opener(self.url, self.baudrate)
-        return self._line
-
-    def _drop_line(self) -> None:
-        if self._line is not None:
-            self._line.close()
-            self._line = None
 
     def close(self) -> None:
         """Close the line (it reopens on the next command)."""
         with self._lock:
-            self._drop_line()
+            self.channel.drop()
 
     # -- status --------------------------------------------------------------------------
     def query_status(self) -> PrinterStatus:
-        """One DLE EOT 1/2/4 round trip; :data:`NO_REPLY` when the printer says nothing.
-
-        Raises DeviceOpenError when the line cannot be opened and ProtocolError when the
-        printer answers garbage twice.
-        """
+        """One raw DLE EOT round trip (no events); see :meth:`PrinterChannel.query`."""
         with self._lock:
-            for attempt in (1, 2):
-                line = self._open()
-                try:
-                    self._drain(line)
-                    line.write(QUERY)
-                    return parse_reply(self._read_status(line, REPLY_LENGTH, self.status_timeout))
-                except ProtocolError:
-                    if attempt == 2:
-                        raise
-                except DeviceError as exc:
-                    self._drop_line()
-                    if isinstance(exc, DeviceOpenError) or attempt == 2:
-                        raise
-            return NO_REPLY  # pragma: no cover - the loop always returns or raises
-
-    def _drain(self, line: PrinterTransport) -> None:
-        """Drop stale status bytes, but note a job confirmation (GS r reply) among them."""
-        for _ in range(64):
-            pending = line.read(256, 0)
-            if not pending:
-                return
-            self._sort(pending)
-
-    def _sort(self, data: bytes) -> bytes:
-        """Split ``data`` into DLE EOT status bytes (returned) and GS r replies (noted)."""
-        status = bytearray()
-        for value in data:
-            if is_status_byte(value):
-                status.append(value)
-            elif value & 0xF0 == 0:
-                self._confirmed = True
-            else:
-                raise ProtocolError(f"printer sent a byte that is no status: 0x{value:02x}")
-        return bytes(status)
-
-    def _read_status(self, line: PrinterTransport, wanted: int, timeout: float) -> bytes:
-        """Read until ``wanted`` DLE EOT bytes arrived or ``timeout`` passed."""
-        status = b""
-        end = time.monotonic() + timeout
-        while len(status) < wanted:
-            left = end - time.monotonic()
-            if left <= 0:
-                break
-            status += self._sort(line.read(wanted - len(status), left))
-        return status
+            return self.channel.query()
 
     def _checked(self) -> tuple[PrinterStatus, DeviceError | None]:
         """Query status, publish changes, and return it with the error that stopped it."""
         with self._lock:
             try:
-                current, error = self.query_status(), None
+                current, error = self.channel.query(), None
             except DeviceError as exc:
                 current, error = NO_REPLY, exc
             self._publish(current, error)
@@ -263,7 +193,7 @@ class EscPosPrinter(Device):
             for index, chunk in enumerate(chunks):
                 if cancel.cancelled or deadline.expired:
                     return self._abort(job, sent, cancel.cancelled)
-                self._open().write(chunk)
+                self.channel.write(chunk)
                 sent += len(chunk)
                 if index < len(chunks) - 1:
                     mid, error = self._checked()
@@ -271,7 +201,7 @@ class EscPosPrinter(Device):
                         return self._failed(f"{error or mid.problem()} during printing")
             after, confirmed = self._await_done(deadline)
         except DeviceError as exc:
-            self._drop_line()
+            self.channel.drop()
             return self._failed(f"line lost during printing ({exc})")
         if not after.ready:
             return self._failed(after.problem() + " after printing")
@@ -285,26 +215,27 @@ class EscPosPrinter(Device):
         )
 
     def _await_done(self, deadline: Deadline) -> tuple[PrinterStatus, bool]:
-        """Send GS r 1 and wait for its reply (the job was worked through).
+        """Send GS r 1 and wait for its answer (the printer worked through the job).
 
-        Returns the final status and whether the printer confirmed the job; polls DLE EOT
-        while waiting so a printer that stopped (paper out, cover open) ends the wait.
+        Returns the final status and whether the job was confirmed; DLE EOT is polled while
+        waiting, so a printer that stopped (paper out, cover open) ends the wait at once.
         """
-        line = self._open()
-        self._confirmed = False
-        line.write(JOB_BARRIER)
+        if not self.confirm_job:  # a printer without GS r: settle, then trust DLE EOT
+            time.sleep(0.3)
+            return self._checked()[0], True
+        self.channel.start_confirmation()
         limit = deadline.remaining()
         end = time.monotonic() + (self.job_timeout if limit is None else limit)
         while True:
-            wait = min(0.2, max(0.0, end - time.monotonic()))
-            self._sort(line.read(1, wait))
+            self.channel.poll_confirmation(min(0.2, max(0.0, end - time.monotonic())))
             current, _ = self._checked()
-            if self._confirmed or not current.ready or time.monotonic() >= end:
-                return current, self._confirmed
+            confirmed = self.channel.confirmed
+            if confirmed or not current.ready or time.monotonic() >= end:
+                return current, confirmed
 
     def _abort(self, job: RenderedJob, sent: int, canceled: bool) -> CommandResult[Any]:
         if sent:
-            self._open().write(self.renderer.encoder.cut())  # eject what was printed
+            self.channel.write(self.renderer.encoder.cut())  # eject what was printed
         reason = "canceled" if canceled else "timed out"
         completion = Completion.CANCELED if canceled else Completion.TIMEOUT
         return CommandResult.failure(completion, f"{job.kind} receipt {reason}; not complete")
@@ -340,9 +271,9 @@ class EscPosPrinter(Device):
     def reset(self) -> CommandResult[None]:
         """Reopen the line and send ESC @ (initialise)."""
         with self._lock:
-            self._drop_line()
+            self.channel.drop()
             try:
-                self._open().write(b"\x1b@")
+                self.channel.write(b"\x1b@")
             except DeviceError as exc:
                 return CommandResult.failure(exc.completion, str(exc))
             return CommandResult.success()

@@ -204,7 +204,8 @@ class UsbTransport:
             self._usb.open(raise_not_found=True)
         except Exception as exc:  # pyusb raises several unrelated types (no backend, not found)
             name = f"{vendor:04x}:{product:04x}"
-            raise DeviceOpenError(f"cannot open USB printer {name}: {exc}") from exc
+            reason = " ".join(str(exc).split())  # pyusb's messages span lines
+            raise DeviceOpenError(f"cannot open USB printer {name}: {reason}") from exc
 
     def write(self, data: bytes) -> None:
         """Bulk-write ``data`` to the OUT endpoint."""

@@ -41,7 +41,8 @@ const Fleet = (() => {
     if (!ts) return "—";
     const d = new Date(ts * 1000);
     const ago = Math.round(Date.now() / 1000 - ts);
-    const rel = ago < 90 ? ago + " 秒前 s ago" : Math.round(ago / 60) + " 分钟前 min ago";
+    const rel = ago < 2 ? "刚刚 just now" : ago < 90 ? ago + " 秒前 s ago"
+      : ago < 5400 ? Math.round(ago / 60) + " 分钟前 min ago" : Math.round(ago / 3600) + " 小时前 h ago";
     return d.toLocaleString("zh-CN", { hour12: false }) + " (" + rel + ")";
   }
 

@@ -82,7 +82,8 @@ def enrol(server: str, token: str, terminal_id: str, name: str = "", district: s
             "token": token, "terminal_id": terminal_id, "name": name, "district": district,
             "address": address})
     except requests.RequestException as exc:
-        raise FleetUnavailable(f"cannot reach fleet server {server}: {exc}") from exc
+        raise FleetUnavailable(
+            f"cannot reach fleet server {server}: {type(exc).__name__}") from exc
     body = _answer(resp)
     return Credentials(terminal_id, str(body["secret"]))
 

@@ -30,6 +30,17 @@ class FaultSettings:
     path_prefix: str = "/v1"
 
 
+# Named faults for the control surface: name -> switches (options override them).
+PRESETS: dict[str, dict[str, Any]] = {
+    "latency": {"latency_s": 2.0},
+    "timeout": {"hang_s": 30.0, "hang_count": -1},
+    "error_5xx": {"error_status": 503, "error_count": -1},
+    "malformed": {"malformed_count": -1},
+    "maintenance": {"maintenance": True},
+    "reject_face": {"reject_face": True},
+}
+
+
 class Faults:
     """Thread-safe fault switches shared by the server's middleware and its controller."""
 
@@ -37,8 +48,13 @@ class Faults:
         self._settings = FaultSettings()
         self._lock = threading.Lock()
 
-    def set(self, **changes: Any) -> FaultSettings:
-        """Change some switches, e.g. ``set(error_status=503, error_count=2)``."""
+    def set(self, name: str | None = None, /, **changes: Any) -> FaultSettings:
+        """Change some switches, e.g. ``set(error_status=503, error_count=2)``, or switch a
+        named fault on (``set("timeout")``, ``set("latency", latency_s=5)``; see PRESETS)."""
+        if name is not None:
+            if name not in PRESETS:
+                raise ValueError(f"unknown fault {name!r}; known: {', '.join(PRESETS)}")
+            changes = {**PRESETS[name], **changes}
         names = {f.name for f in fields(FaultSettings)}
         unknown = set(changes) - names
         if unknown:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from pathlib import Path
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -56,6 +58,22 @@ def birth_date(number: str) -> dt.date:
 def is_male(number: str) -> bool:
     """True when the sequence's last digit is odd."""
     return int(number[16]) % 2 == 1
+
+
+def sample_citizens(cards_dir: Path | None = None) -> dict[str, str]:
+    """ID number -> note for the built-in samples plus the ID-card simulator's sample cards
+    (``simulator/idcard/cards/*.json``, read as data when present)."""
+    out = {number: "built-in sample" for number in SAMPLE_IDS}
+    folder = cards_dir or Path(__file__).resolve().parent.parent / "idcard" / "cards"
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            card = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        number = str(card.get("id_number", "")) if isinstance(card, dict) else ""
+        if is_valid(number):
+            out[number] = f"ID-card simulator card {path.stem}"
+    return out
 
 
 SAMPLE_IDS = (

@@ -23,9 +23,12 @@ def get_faults(state: State) -> dict[str, Any]:
 
 @router.post("/faults")
 def set_faults(state: State, changes: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
-    """Change fault switches, e.g. {"error_status": 503, "error_count": 2}."""
+    """Change fault switches, e.g. {"error_status": 503, "error_count": 2}, or switch a
+    named fault on: {"name": "timeout"} (see faults.PRESETS)."""
+    changes = dict(changes)
+    name = changes.pop("name", None)
     try:
-        return dataclasses.asdict(state.faults.set(**changes))
+        return dataclasses.asdict(state.faults.set(name, **changes))
     except ValueError as exc:
         raise ApiError(400, "bad_fault", str(exc)) from None
 

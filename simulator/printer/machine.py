@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qrcode
+import qrcode.exceptions
 from PIL import Image
 
 from simulator.printer.page import DOTS_PER_MM, Blank, Glyph, JobPage, Picture, TextLine, write_job
@@ -116,6 +117,9 @@ class PrinterMachine:
                 self.paper_mm = 0.0
             elif name in FAULTS:
                 self.faults.add(name)
+                if not self.can_print() and (self._line or not self._page.empty):
+                    self._line = []  # the head stops mid-job: what was printed is the job
+                    self._finish(f"FAILED: {name.replace('_', ' ')} during printing")
             else:
                 raise ValueError(f"unknown fault {name!r} (known: paper_out, {', '.join(FAULTS)})")
 
@@ -216,13 +220,18 @@ class PrinterMachine:
                 error_correction=_EC[self._qr_ec], box_size=self._qr_module, border=2
             )
             code.add_data(data)
-            code.make(fit=True)
+            try:
+                code.make(fit=True)
+            except (ValueError, qrcode.exceptions.DataOverflowError):
+                return  # a real printer prints nothing for data it cannot encode
             image = code.make_image().get_image().convert("L")
             payload = data.decode("utf-8", "replace")
             self._print(Picture(image, self._style.align, "qr", payload))
 
     def _raster(self, mode: int, width_bytes: int, height: int, data: bytes) -> None:
         self._commit_line(force=False)
+        if not width_bytes or not height:
+            return
         bits = Image.frombytes("1", (width_bytes * 8, height), data)
         image = Image.eval(bits.convert("L"), lambda v: 255 - v)  # 1 bits are black dots
         if mode & 1:
@@ -242,6 +251,9 @@ class PrinterMachine:
         fits = int(self.paper_mm * DOTS_PER_MM)
         if isinstance(item, Picture) and fits > 0:
             self._page.add(Picture(item.image.crop((0, 0, item.image.width, fits)), item.align))
+        elif isinstance(item, TextLine) and fits > 0:  # the line is cut off by the paper end
+            drawn = JobPage(self.dots, [item]).render()
+            self._page.add(Picture(drawn.crop((0, 8, self.dots, 8 + fits)), 0, "纸尽 line cut off"))
         elif fits > 0:
             self._page.add(Blank(fits))
         self.paper_mm = 0.0

@@ -170,7 +170,9 @@ class JobPage:
                 pad = _aligned(item.align, width, columns)
                 lines.append((" " * pad + text).rstrip())
             elif isinstance(item, Picture):
-                what = f"二维码 QR: {item.payload}" if item.kind == "qr" else "图像 image"
+                what = {"qr": f"二维码 QR: {item.payload}", "image": "图像 image"}.get(
+                    item.kind, item.kind
+                )
                 lines.append(f"[{what} {item.image.width}x{item.image.height}]")
             else:
                 lines.extend([""] * max(1, round(item.dots / LINE_PITCH)))

@@ -98,7 +98,7 @@ class EscPosParser:
         if byte == 0x0C:
             return Op("newline"), pos + 1
         if byte == 0x09:
-            return Op("text", text="    "), pos + 1
+            return Op("text", (0,), text="    "), pos + 1
         if byte < 0x20 or byte == 0x7F:
             return Op("ignored", data=bytes([byte])), pos + 1
         return self._text(pos)

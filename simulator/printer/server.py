@@ -44,7 +44,8 @@ class PrinterSimulator:
         self._jobs: list[tuple[Path, Path]] = []
         self._jobs_lock = threading.Lock()
         self._job_event = threading.Condition(self._jobs_lock)
-        self.urls: dict[str, str] = {}
+        self._tcp_url = ""
+        self._pty = False
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(
@@ -52,15 +53,24 @@ class PrinterSimulator:
     ) -> dict[str, str]:
         """Start listening; return ``{"tcp": "tcp://host:port", "pty": "/dev/pts/N"}``."""
         socket_url = self.link.serve_tcp(host, tcp_port)
-        self.urls["tcp"] = "tcp://" + socket_url[len("socket://"):]
+        self._tcp_url = "tcp://" + socket_url[len("socket://"):]
         if pty:
-            self.urls["pty"] = self.link.open_pty()
-        return dict(self.urls)
+            self._pty = True
+            self.link.open_pty()
+        return self.urls
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """Current URLs: ``tcp`` and, when started with a pty, ``pty`` (new after a replug)."""
+        urls = {"tcp": self._tcp_url} if self._tcp_url else {}
+        if self._pty and self.link.pty_path:
+            urls["pty"] = self.link.pty_path
+        return urls
 
     @property
     def url(self) -> str:
         """The TCP printer URL (after :meth:`start`)."""
-        return self.urls["tcp"]
+        return self._tcp_url
 
     def stop(self) -> None:
         """Close every endpoint and thread."""
@@ -70,9 +80,9 @@ class PrinterSimulator:
 
     def _wake_acceptor(self) -> None:
         """Connect once so the link's accept() returns and its thread sees the unplug."""
-        if "tcp" not in self.urls:
+        if not self._tcp_url:
             return
-        host, _, port = self.urls["tcp"][len("tcp://"):].rpartition(":")
+        host, _, port = self._tcp_url[len("tcp://"):].rpartition(":")
         with contextlib.suppress(OSError), socket.create_connection((host, int(port)), 0.2):
             pass
 

@@ -70,6 +70,12 @@ def test_test_receipt(sim: PrinterSimulator, capsys: pytest.CaptureFixture[str])
     assert "out of paper" in capsys.readouterr().err
 
 
+def test_sample_receipts(sim: PrinterSimulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert drivers_main(["printer", "sample", "--url", sim.url, "--width", "58"]) == 0
+    assert len(sim.wait_for_jobs(4)) == 4
+    assert capsys.readouterr().out.count("printed") == 4
+
+
 def test_simulator_control_commands(sim: PrinterSimulator) -> None:
     assert json.loads(_command(sim, ["paper", "12"]))["paper_mm"] == 12
     assert json.loads(_command(sim, ["fault", "cover_open"]))["faults"] == ["cover_open"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from fleet.context import FleetConfig
 from fleet.rules import RuleConfig
 from fleet.testing import PASSWORDS, FleetHarness
 from kiosk.agent import FleetClient, TelemetryAgent
-from kiosk.agent.client import enrol
+from kiosk.agent.client import Credentials, enrol
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -35,13 +36,13 @@ def harness(tmp_path: Path) -> Iterator[FleetHarness]:
         yield h
 
 
-def snapshot() -> dict:
+def snapshot() -> dict[str, Any]:
     return {"devices": {"printer": {"state": "online", "paper": "full"}},
             "paper": {"state": "full", "level": 70}, "screen": "attract",
             "counters": {"sessions": 2, "journeys": 2, "errors": 0}}
 
 
-def new_agent(h: FleetHarness, cred, tmp_path: Path) -> TelemetryAgent:  # type: ignore[no-untyped-def]
+def new_agent(h: FleetHarness, cred: Credentials, tmp_path: Path) -> TelemetryAgent:
     return TelemetryAgent(FleetClient(h.url, cred), snapshot,
                           {"reload_config": lambda _a: {"reloaded": True}},
                           tmp_path / "agent.db", interval=0.3)

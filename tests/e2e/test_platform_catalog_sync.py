@@ -75,7 +75,8 @@ def test_technician_clis(server: PlatformServer, tmp_path: Path) -> None:
     assert stats["items"] >= 200 and stats["departments"] >= 12
     found = _cli("search", "wfz", "--json", "--db", db)
     rows = json.loads(found.stdout)
-    assert rows[0]["name"] == "无犯罪记录证明开具" and {"code", "name", "department"} <= set(rows[0])
+    assert rows[0]["name"] == "无犯罪记录证明开具"
+    assert {"code", "name", "department"} <= set(rows[0])
     down = _cli("sync", "--platform", "http://127.0.0.1:1", "--db", db)
     assert down.returncode != 0 and down.stderr.count("\n") == 1
     assert "Traceback" not in down.stderr and "kept at version 1" in down.stderr
@@ -83,3 +84,52 @@ def test_technician_clis(server: PlatformServer, tmp_path: Path) -> None:
                             server.url, "--db", db, "--secret", "bad"], cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
     assert wrong.returncode != 0 and "401" in wrong.stderr
+
+
+def test_simulator_cli_serves_mints_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import signal
+
+    import requests
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "platform", "--port", "0",
+                             "--state-dir", str(tmp_path / "state")], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert requests.get(url + "/health", timeout=5).json()["ok"]
+        minted = requests.post(url + "/_sim/mint", timeout=5).json()
+        assert minted["eid"].startswith("EBT1:EID:")
+        client = _client(url)
+        assert client.identify_qr(minted["eid"]).level == "idcard_face"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    assert (tmp_path / "state" / "platform.sqlite3").exists()
+    bad = subprocess.run([sys.executable, "-m", "simulator", "platform", "--mint",
+                          "--id-number", "123"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_outbox_cli_status_and_drain(server: PlatformServer, tmp_path: Path) -> None:
+    from kiosk.platform.outbox import Outbox, PlatformSender
+    from simulator.platform import idnumber
+    db = tmp_path / "outbox.db"
+    token = server.state.sessions.create(idnumber.SAMPLE_IDS[2], "王五", "idcard_face").token
+    outbox = Outbox(db, PlatformSender(_client(server.url)))
+    outbox.put("application", {"item_code": "KM-PSB-009", "session_token": token,
+                               "form": {"address": "五华区"}, "materials": []}, "cli-key-0001")
+    outbox.close()
+
+    def run(*args: str) -> dict:
+        done = subprocess.run([sys.executable, "-m", "kiosk", "outbox", *args, "--db", str(db),
+                               "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    status = run("status")
+    assert status["counts"] == {"pending": 1} and "form" not in json.dumps(status)
+    drained = run("drain", "--platform", server.url)
+    assert drained["sent"] == 1 and drained["counts"] == {"sent": 1}
+    assert [c["idempotency_key"] for c in server.state.cases.all_cases()] == ["cli-key-0001"]

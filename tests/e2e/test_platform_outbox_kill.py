@@ -31,7 +31,8 @@ def _worker(url: str, db: str, token: str, run: str) -> int:
     from kiosk.platform.outbox import Outbox, PlatformSender
 
     client = PlatformClient(url, "KM-DEMO-0001", "demo-secret", timeout=(1.0, 0.4), retries=0)
-    outbox = Outbox(db, PlatformSender(client), base_delay_s=0.02, max_delay_s=0.2, poll_s=0.02)
+    outbox = Outbox(db, PlatformSender(client), base_delay_s=0.02, max_delay_s=0.2,
+                    poll_s=0.02)
     if run == "finish":
         deadline = time.monotonic() + 60
         while outbox.pending() and time.monotonic() < deadline:
@@ -100,10 +101,10 @@ def test_every_accepted_application_reaches_the_platform_exactly_once(tmp_path: 
         assert len(case_keys) == len(set(case_keys)), "a key became two cases"
         assert set(accepted) <= set(case_keys), "an accepted application was lost"
         with sqlite3.connect(db) as conn:
-            rows = conn.execute("SELECT idempotency_key, state, result, attempts FROM outbox").fetchall()
+            rows = conn.execute(
+                "SELECT idempotency_key, state, result, attempts FROM outbox").fetchall()
         assert {r[0] for r in rows} == set(case_keys)  # nothing reached the platform twice
         assert {r[1] for r in rows} == {"sent"}
-        print("STATS", len(accepted), len(rows), len(cases), sum(r[3] > 1 for r in rows))
         by_key = {c["idempotency_key"]: c["case_no"] for c in cases}
         for key, _state, result, _attempts in rows:
             assert by_key[key] in result  # the outbox kept the platform's case number

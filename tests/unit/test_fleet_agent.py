@@ -208,3 +208,29 @@ def test_backoff_grows_and_is_capped(tmp_path: Path) -> None:
     assert agent.failures == 5 and agent.pending == 5
     assert 8 <= waits[0] <= 12 and 16 <= waits[1] <= 24 and all(w <= 48 for w in waits)
     agent.close()
+
+
+def test_factory_and_enrol_cli(harness: FleetHarness, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from kiosk.agent.factory import agent_from_config
+
+    assert agent_from_config({}, dict, {}) is None  # no server configured: no agent
+    cred_path = tmp_path / "cred.json"
+    fleet = {"server": harness.url, "credentials": str(cred_path),
+             "buffer": str(tmp_path / "buf.db"), "interval": 5}
+    with pytest.raises(ValueError, match="credentials"):
+        agent_from_config(fleet, dict, {})  # not enrolled yet
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", "agent", "enrol", "--server", harness.url, "--token",
+         harness.token, "--terminal-id", "KM-SM-010", "--district", "嵩明县",
+         "--credentials", str(cred_path)], cwd=root, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    agent = agent_from_config(fleet, lambda: {"screen": "attract"}, {}, app_version="2.0")
+    assert agent is not None and agent.interval == 5
+    agent.run_once()
+    detail = harness.login().get(harness.url + "/api/ops/terminals/KM-SM-010", timeout=10).json()
+    assert detail["app_version"] == "2.0" and detail["district"] == "嵩明县"
+    agent.close()

@@ -156,3 +156,27 @@ def test_cli_admin_commands(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert bad.stderr.startswith("fleet: ") and "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.postgres
+def test_server_on_postgresql(tmp_path: Path) -> None:
+    import os
+
+    url = os.environ.get("FLEET_PG_URL")
+    if not url:
+        pytest.skip("FLEET_PG_URL not set (scripts/postgres start)")
+    with FleetHarness(url) as h:
+        cred = enrol(h.url, h.token, "KM-PG-001", district="晋宁区")
+        client = FleetClient(h.url, cred)
+        assert client.heartbeat({"heartbeats": [heartbeat(0), heartbeat(1)]})["accepted"] == 2
+        ops = h.login("operator")
+        base = h.url + "/api/ops/terminals/KM-PG-001"
+        cid = ops.post(base + "/commands", json={"kind": "refresh_catalog"}, timeout=10).json()
+        (cmd,) = client.heartbeat({"heartbeats": [heartbeat(2)]})["commands"]
+        assert cmd["id"] == cid["id"]
+        client.heartbeat({"heartbeats": [], "results": [{"id": cmd["id"], "ok": True,
+                                                         "result": {"items": 169}}]})
+        detail = ops.get(base, timeout=10).json()
+        assert detail["last_seq"] == 2 and detail["commands"][0]["status"] == "succeeded"
+        assert 'fleet_terminals{state="ok"} 1.0' in requests.get(h.url + "/metrics",
+                                                                  timeout=10).text

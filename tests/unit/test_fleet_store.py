@@ -260,3 +260,17 @@ def test_operator_accounts(engine: Engine) -> None:
         accounts.create_operator(engine, "x", "short", "operator")
     with pytest.raises(accounts.AccountError):
         accounts.create_operator(engine, "x", "long enough", "root")
+
+
+def test_old_screenshots_are_pruned_but_the_newest_kept(engine: Engine) -> None:
+    from fleet.db import screenshots
+
+    with engine.begin() as conn:
+        for i in range(5):
+            conn.execute(screenshots.insert().values(terminal_id="A", ts=100.0 + i, png=b"x"))
+        conn.execute(screenshots.insert().values(terminal_id="B", ts=100.0, png=b"y"))
+        conn.execute(screenshots.insert().values(terminal_id="B", ts=10_000.0, png=b"z"))
+        assert stats.prune_screenshots(conn, now=10_050.0, keep_s=1000, keep_last=1) == 5
+        left = conn.execute(select(screenshots.c.terminal_id, screenshots.c.ts)
+                            .order_by(screenshots.c.id)).all()
+    assert [tuple(r) for r in left] == [("A", 104.0), ("B", 10_000.0)]

@@ -26,7 +26,7 @@ def test_catalog_is_big_enough_and_complete() -> None:
             assert item["forms"] and any("申请表" in m["name"] for m in item["materials"])
         if item["flow"] in ("query", "certificate"):
             assert item["topic"], item["code"]
-    assert FLOWS == {i["flow"] for i in items}
+    assert {i["flow"] for i in items} == FLOWS
 
 
 def test_pinyin_and_popular_items() -> None:
@@ -55,3 +55,4 @@ def test_province_catalog_has_the_requested_size() -> None:
     items = province_catalog(5000)
     assert len(items) == 5000 and len({i["code"] for i in items}) == 5000
     assert any(i["department"].startswith("大理州") for i in items)
+

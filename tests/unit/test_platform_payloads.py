@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,13 @@ def test_licences_of_every_type_verify_and_hold_no_clear_id() -> None:
 def test_case_qr_shape() -> None:
     assert payloads.case_qr(CASE) == f"EBT1:CASE:{CASE}"
     assert payloads.CASE_RE.match(CASE) and not payloads.CASE_RE.match(CASE[:-1])
+
+
+def test_sample_citizens_include_valid_cards_only(tmp_path: Path) -> None:
+    good = idnumber.make("532901", dt.date(1952, 6, 24), 66)
+    (tmp_path / "good.json").write_text(f'{{"id_number": "{good}"}}', encoding="utf-8")
+    (tmp_path / "bad.json").write_text('{"id_number": "532901195206240660"}', encoding="utf-8")
+    (tmp_path / "junk.json").write_text("not json", encoding="utf-8")
+    citizens = idnumber.sample_citizens(tmp_path)
+    assert good in citizens and "532901195206240660" not in citizens
+    assert set(idnumber.SAMPLE_IDS) <= set(citizens)

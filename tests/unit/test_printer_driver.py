@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from drivers.base import CancelToken, Completion, DeviceState
-from drivers.errors import DeviceGone
+from drivers.errors import DeviceGone, ProtocolError
 from drivers.printer import samples
+from drivers.printer.channel import PrinterChannel
 from drivers.printer.driver import EscPosPrinter
 from drivers.registry import DriverRegistry
 from kiosk.events import EventBus
@@ -25,10 +26,12 @@ class MachineLine:
         self.machine = machine
         self.pending = b""
         self.writes = 0
+        self.sent: list[bytes] = []
         self.on_write: Callable[[int], None] | None = None
 
     def write(self, data: bytes) -> None:
         self.writes += 1
+        self.sent.append(data)
         if self.on_write is not None:
             self.on_write(self.writes)
         self.pending += self.machine.receive(data)
@@ -144,3 +147,47 @@ def test_registry_builds_the_printer_from_config() -> None:
     assert device.capabilities().features["columns"] == 32
     with pytest.raises(Exception, match="width_mm"):
         EscPosPrinter.from_config({"url": "x", "width_mm": 76}, None)
+
+
+class ScriptedLine(MachineLine):
+    """Answers every status query with ``answer``; starts with stale bytes waiting."""
+
+    def __init__(self, stale: bytes, answer: bytes) -> None:
+        self.pending, self.answer, self.writes, self.on_write = stale, answer, 0, None
+
+    def write(self, data: bytes) -> None:
+        self.writes += 1
+        if data.startswith(b"\x10\x04"):
+            self.pending += self.answer
+
+
+def test_stale_replies_are_dropped_and_a_late_confirmation_is_noticed() -> None:
+    line = ScriptedLine(stale=b"\x1a\x00\x16", answer=b"\x12\x12\x1e")
+    channel = PrinterChannel("x", opener=lambda url, baud: line)
+    status = channel.query()
+    assert status.ready and status.paper == "low"  # not the stale "offline, cover open"
+    assert channel.confirmed  # the GS r answer that was waiting among them
+
+
+def test_a_printer_answering_nonsense_is_a_protocol_error() -> None:
+    channel = PrinterChannel("x", opener=lambda url, baud: ScriptedLine(b"", b"\x12\xc3\x12"))
+    with pytest.raises(ProtocolError):
+        channel.query()
+
+
+def test_cover_opened_mid_job_is_a_failure(rig, tmp_path: Path) -> None:
+    printer, line, _ = rig
+    line.on_write = lambda count: line.machine.set_fault("cover_open") if count == 5 else None
+    result = printer.print_document(samples.acceptance())
+    assert result.completion is Completion.HARDWARE_ERROR
+    assert "cover is open" in result.message
+    assert "FAILED: cover open during printing" in (tmp_path / "0001.txt").read_text("utf-8")
+
+
+def test_without_gs_r_confirmation_the_status_check_decides(tmp_path: Path) -> None:
+    machine = PrinterMachine(tmp_path, 576, 80, paper_mm=5000, near_end_mm=100)
+    line = MachineLine(machine)
+    printer = EscPosPrinter.from_config({"url": "m", "confirm_job": False}, None)
+    printer.channel = type(printer.channel)("m", opener=lambda url, baud: line)
+    assert printer.print_document(samples.evaluation(logo=False)).ok
+    assert not any(b"\x1dr\x01" in w for w in line.sent)

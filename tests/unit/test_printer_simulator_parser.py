@@ -100,3 +100,12 @@ def test_machine_stops_when_the_paper_runs_out(tmp_path: Path) -> None:
     transcript = (tmp_path / "0001.txt").read_text(encoding="utf-8")
     assert "FAILED: paper ran out" in transcript
     assert m.receive(b"\x10\x04\x04") == b"\x72"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_garbage_bytes_never_break_the_printer(tmp_path_factory, data: bytes) -> None:
+    m = PrinterMachine(tmp_path_factory.mktemp("fuzz"), 384, 58, paper_mm=500, near_end_mm=20)
+    reply = m.receive(data)
+    assert isinstance(reply, bytes)
+    assert m.receive(b"\x1b@\x10\x04\x01") [-1:] in (b"\x12", b"\x1a", b"")

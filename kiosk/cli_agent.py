@@ -1,0 +1,82 @@
+"""Telemetry agent tools: enrol this terminal at the fleet server, show the agent's buffer.
+
+    python -m kiosk agent enrol --server URL --token TOKEN --terminal-id KM-WH-001 \\
+        [--name 名称] [--district 五华区] [--address …] [--credentials PATH]
+    python -m kiosk agent status [--buffer PATH]
+
+Settings default to the ``[fleet]`` and ``[terminal]`` sections of the terminal config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.agent.buffer import DurableBuffer
+from kiosk.agent.client import FleetRejected, FleetUnavailable, enrol
+from kiosk.agent.factory import DEFAULT_BUFFER, DEFAULT_CREDENTIALS
+
+
+def _config() -> dict[str, Any]:
+    try:
+        from kiosk.config import load_config
+
+        return load_config()
+    except (OSError, ValueError):
+        return {}
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the ``enrol`` and ``status`` sub-commands."""
+    sub = parser.add_subparsers(dest="agent_command", required=True)
+    en = sub.add_parser("enrol", help="enrol this terminal and save its credentials")
+    en.add_argument("--server", help="fleet server URL (default: [fleet] server)")
+    en.add_argument("--token", required=True, help="enrolment token from the operators")
+    en.add_argument("--terminal-id", help="terminal id (default: [terminal] id)")
+    en.add_argument("--name", default="")
+    en.add_argument("--district", default="")
+    en.add_argument("--address", default="")
+    en.add_argument("--credentials", help=f"where to save (default {DEFAULT_CREDENTIALS})")
+    en.set_defaults(handler=cmd_enrol)
+    st = sub.add_parser("status", help="entries waiting in the agent's buffer")
+    st.add_argument("--buffer", help=f"buffer file (default {DEFAULT_BUFFER})")
+    st.set_defaults(handler=cmd_status)
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    """Enrol and save the credentials (owner-readable only)."""
+    cfg = _config()
+    fleet, terminal = cfg.get("fleet", {}), cfg.get("terminal", {})
+    server = args.server or fleet.get("server")
+    terminal_id = args.terminal_id or terminal.get("id")
+    if not server or not terminal_id:
+        print("agent: --server and --terminal-id are needed (or [fleet] server, [terminal] id)",
+              file=sys.stderr)
+        return 2
+    path = args.credentials or fleet.get("credentials") or DEFAULT_CREDENTIALS
+    try:
+        cred = enrol(server, args.token, terminal_id, name=args.name, district=args.district,
+                     address=args.address)
+        cred.save(path)
+    except (FleetUnavailable, FleetRejected, OSError) as exc:
+        print(f"agent: enrolment failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"agent: {terminal_id} enrolled at {server}; credentials in {path}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print how many heartbeats, usage events and results wait to be sent."""
+    path = args.buffer or _config().get("fleet", {}).get("buffer") or DEFAULT_BUFFER
+    if not Path(path).exists():
+        print(f"agent: no buffer at {path}", file=sys.stderr)
+        return 1
+    buf = DurableBuffer(path)
+    try:
+        counts = {kind: buf.count(kind) for kind in ("heartbeat", "usage", "result")}
+    finally:
+        buf.close()
+    print("  ".join(f"{kind}s waiting: {n}" for kind, n in counts.items()))
+    return 0
