@@ -6,9 +6,10 @@ The server runs as its own process (``python -m fleet serve``) so client and ser
 get a core; the client is an asyncio keep-alive HTTP/1.1 load generator sending real,
 individually signed single-heartbeat requests from distinct enrolled terminals. Only
 answers with HTTP 200 that report the heartbeat stored count. Figures are medians of
-``--runs`` runs, each bounded by ``--seconds``. PostgreSQL is measured when ``--pg`` or
-$FLEET_PG_URL is given. Then 10,000 terminals are put in the store and the median time of
-``GET /api/ops/overview`` (logged in, full JSON read) is printed.
+``--runs`` runs, each bounded by ``--seconds`` (``--out FILE`` also saves them).
+PostgreSQL is measured when ``--pg`` or $FLEET_PG_URL is given. Then 10,000 terminals are
+put in the store and the median time of ``GET /api/ops/overview`` (logged in, full JSON
+read) is printed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -153,7 +155,7 @@ def heartbeat_rate(url: str, args: argparse.Namespace) -> list[float]:
     for run in range(args.runs):
         reset_store(url)
         creds = enrol_many(url, args.terminals, f"B{run}-")
-        reqs = build_requests(creds, rounds=max(1, int(4000 * args.seconds) // args.terminals))
+        reqs = build_requests(creds, rounds=max(1, int(8000 * args.seconds) // args.terminals))
         port = free_port()
         proc = start_server(url, port)
         try:
@@ -203,22 +205,33 @@ def main() -> int:
     parser.add_argument("--terminals", type=int, default=2000)
     parser.add_argument("--conns", type=int, default=64)
     parser.add_argument("--pg", default=os.environ.get("FLEET_PG_URL"))
+    parser.add_argument("--out", help="also write the figures to this file")
     args = parser.parse_args()
+    lines: list[str] = []
+
+    def emit(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
     tmp = tempfile.mkdtemp(prefix="fleet-bench-")
     sqlite_url = f"sqlite:///{tmp}/bench.db"
-    print(f"fleet bench: {os.cpu_count()} cores, {args.terminals} terminals, "
-          f"{args.conns} connections, {args.runs} runs × {args.seconds:.0f} s")
+    emit(f"fleet bench: {os.cpu_count()} cores, {args.terminals} terminals, "
+         f"{args.conns} connections, {args.runs} runs × {args.seconds:.0f} s, "
+         f"load average before {os.getloadavg()[0]:.1f}")
     stores = [("SQLite", sqlite_url)] + ([("PostgreSQL", args.pg)] if args.pg else [])
     for name, url in stores:
         rates = heartbeat_rate(url, args)
-        print(f"heartbeats/s accepted, {name:10s}: median {statistics.median(rates):7.0f}  "
-              f"(runs: {', '.join(f'{r:.0f}' for r in rates)}; target ≥ 2000 with SQLite)")
+        emit(f"heartbeats/s accepted, {name:10s}: median {statistics.median(rates):7.0f}  "
+             f"(runs: {', '.join(f'{r:.0f}' for r in rates)}; target ≥ 2000 with SQLite)")
     if not args.pg:
-        print("heartbeats/s accepted, PostgreSQL: not measured (no --pg / FLEET_PG_URL)")
+        emit("heartbeats/s accepted, PostgreSQL: not measured (no --pg / FLEET_PG_URL)")
     times = overview_latency(sqlite_url, 10_000, 9)
-    print(f"dashboard overview, 10,000 terminals (SQLite): median "
-          f"{statistics.median(times) * 1000:.0f} ms (max {max(times) * 1000:.0f} ms; "
-          "target ≤ 200 ms)")
+    emit(f"dashboard overview, 10,000 terminals (SQLite): median "
+         f"{statistics.median(times) * 1000:.0f} ms (max {max(times) * 1000:.0f} ms; "
+         "target ≤ 200 ms)")
+    shutil.rmtree(tmp, ignore_errors=True)
+    if args.out:
+        Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 

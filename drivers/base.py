@@ -14,13 +14,13 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
 
-class DeviceState(str, Enum):
+class DeviceState(StrEnum):
     """The common device state every driver reports."""
 
     ONLINE = "online"
@@ -33,7 +33,7 @@ class DeviceState(str, Enum):
     STARTING = "starting"
 
 
-class Completion(str, Enum):
+class Completion(StrEnum):
     """How a command ended."""
 
     SUCCESS = "success"

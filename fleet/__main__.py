@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     ret = sub.add_parser("retention", help="fold old raw heartbeats into hourly rows")
     ret.add_argument("--keep-raw-days", type=float, default=7.0)
     ret.set_defaults(handler=cmd_retention)
+    for command in (serve, op, token, csv_cmd, ret):  # `--db` also after the command name
+        command.add_argument("--db", default=argparse.SUPPRESS, help="SQLAlchemy URL")
     return parser
 
 

@@ -94,7 +94,8 @@ def acknowledge(conn: Connection, alert_id: int, operator: str, now: float) -> b
     return result.rowcount == 1
 
 
-def _row(row: Any) -> dict[str, Any]:
+def alert_row(row: Any) -> dict[str, Any]:
+    """An alert row as a dict with its ``state`` (open / acknowledged / resolved)."""
     d = dict(row._mapping)
     d["state"] = (
         "resolved" if d["resolved_at"] is not None
@@ -117,7 +118,7 @@ def list_alerts(
     if conds:
         query = query.where(and_(*conds))
     query = query.order_by(alerts.c.opened_at.desc(), alerts.c.id.desc()).limit(limit)
-    return [_row(r) for r in conn.execute(query)]
+    return [alert_row(r) for r in conn.execute(query)]
 
 
 def open_counts_by_kind(conn: Connection) -> dict[str, int]:

@@ -162,12 +162,12 @@ class Ingestor:
                 return
             self.stats.failures += 1
             log.warning("heartbeat from %s not stored: %s", batch[0].terminal_id, exc)
-            batch[0].done(exc)
+            _answer(batch[0], exc)
             return
         self.stats.batches += 1
         for sub, answer in zip(batch, answers, strict=True):
             self.stats.heartbeats += int(answer["accepted"])
-            sub.done(answer)
+            _answer(sub, answer)
 
     def _store(self, conn: Connection, batch: list[Submission]) -> list[dict[str, Any]]:
         now = self._clock()
@@ -234,6 +234,14 @@ class Ingestor:
              "interval": self._interval_hint}
             for sub, n in zip(batch, accepted, strict=True)
         ]
+
+
+def _answer(sub: Submission, answer: Answer) -> None:
+    """Hand the answer over; a caller that went away (server shutting down) is ignored."""
+    try:
+        sub.done(answer)
+    except Exception as exc:
+        log.debug("answer for %s not delivered: %s", sub.terminal_id, exc)
 
 
 _STATE_UPDATE = (

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, desc, select, update
 
+from fleet.alerts import alert_row
 from fleet.db import alerts, commands, enrol_tokens, heartbeat_hourly, heartbeats, terminals
 
 TERMINAL_ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
@@ -133,7 +134,7 @@ def detail(engine: Engine, terminal_id: str, offline_after: float,
         info["health"] = effective_health(info["health"], info["last_seen"], now, offline_after)
         info["conditions"] = [c for c in info["conditions"].split("\n") if c]
         info["alerts"] = [
-            dict(r._mapping) for r in conn.execute(
+            alert_row(r) for r in conn.execute(
                 select(alerts).where(alerts.c.terminal_id == terminal_id)
                 .order_by(desc(alerts.c.id)).limit(50))
         ]

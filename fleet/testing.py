@@ -8,10 +8,13 @@ valid heartbeat with overrides.
 from __future__ import annotations
 
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 from fleet.accounts import create_operator
 from fleet.app import create_app
@@ -35,6 +38,25 @@ def heartbeat(seq: int, **overrides: Any) -> dict[str, Any]:
     }
     hb.update(overrides)
     return hb
+
+
+@contextmanager
+def pg_schema(url: str) -> Iterator[str]:
+    """A PostgreSQL URL whose tables live in a fresh schema of their own, dropped afterwards.
+
+    Keeps concurrent test runs that share one database from stepping on each other.
+    """
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        sep = "&" if "?" in url else "?"
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def fresh_engine(url: str) -> Engine:

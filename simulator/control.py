@@ -59,7 +59,7 @@ def _make_handler(suite: Controllable) -> type[BaseHTTPRequestHandler]:
     page = resources.files("simulator").joinpath("control.html").read_bytes()
 
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        def log_message(self, format: str, *args: Any) -> None:
             return  # keep the console quiet; nothing personal passes here anyway
 
         def _send(self, status: int, body: bytes, ctype: str) -> None:

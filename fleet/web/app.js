@@ -216,6 +216,10 @@ const Fleet = (() => {
     if (!view) return;
     try {
       await view(r.arg);
+      if (r.name !== "overview") {
+        const open = await api("/api/ops/alerts");
+        document.getElementById("alert-badge").textContent = open.length ? String(open.length) : "";
+      }
       status("已更新 Updated " + new Date().toLocaleTimeString("zh-CN", { hour12: false }));
     } catch (e) {
       status("更新失败 Update failed: " + e.message, true);

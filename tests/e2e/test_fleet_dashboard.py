@@ -31,7 +31,7 @@ pytestmark = [
 @pytest.fixture
 def harness(tmp_path: Path) -> Iterator[FleetHarness]:
     config = FleetConfig(db_url=f"sqlite:///{tmp_path}/fleet.db", sweep_interval_s=0.2,
-                         rules=RuleConfig(offline_after_s=1.5))
+                         rules=RuleConfig(offline_after_s=2.5))
     with FleetHarness(config.db_url or "", config) as h:
         yield h
 
@@ -79,7 +79,8 @@ def test_operator_flow(harness: FleetHarness, tmp_path: Path) -> None:
 
             agent.close()  # the terminal goes silent
             expect(row.locator(".health")).to_contain_text("离线 Offline")
-            alert = page.locator(f'#overview-alerts tr[data-kind="offline"][data-terminal="{TID}"]')
+            alert = page.locator(
+                f'#overview-alerts tr[data-kind="offline"][data-terminal="{TID}"]').first
             expect(alert).to_contain_text("未处理 open")
             alert.locator("button.ack").click()
             expect(alert).to_contain_text("已确认 acknowledged by operator")
@@ -95,11 +96,15 @@ def test_operator_flow(harness: FleetHarness, tmp_path: Path) -> None:
             expect(command).to_have_attribute("data-status", "succeeded")
             expect(command.locator(".cmd-result")).to_contain_text("reloaded")
             expect(page.locator("#t-title")).to_contain_text("正常 OK")
+            latest = page.locator('#t-alerts tr[data-kind="offline"] .alert-state').first
+            expect(latest).to_contain_text("已恢复 resolved")
+            expect(page.locator("#alert-badge")).to_have_text("")
             page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
             page.goto(harness.url + "/?poll=500#/alerts")
             page.check("#show-resolved")
-            resolved = page.locator(f'#alerts-table tr[data-kind="offline"][data-terminal="{TID}"]')
+            resolved = page.locator(
+                f'#alerts-table tr[data-kind="offline"][data-terminal="{TID}"]').first
             expect(resolved).to_contain_text("已恢复 resolved")
         finally:
             browser.close()

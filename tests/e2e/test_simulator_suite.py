@@ -83,5 +83,5 @@ def test_bad_actions_are_clear_errors(running: tuple[SimulatorSuite, str]) -> No
     assert reply.status_code == 400 and "unknown action" in reply.json()["error"]
     reply = requests.post(url + "/api/printer.paper", data=b"[1]", timeout=5)
     assert reply.status_code == 400
-    with pytest.raises(ControlError, match="idcard.insert"):
+    with pytest.raises(ControlError, match=r"idcard\.insert"):
         suite.control("idcard.insert", {"wrong": 1})

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from fleet.protocol import HEARTBEAT_PATH, signed_headers
-from fleet.testing import FleetHarness, heartbeat
+from fleet.testing import FleetHarness, heartbeat, pg_schema
 from kiosk.agent.client import Credentials, FleetClient, FleetRejected, enrol
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,10 +148,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_cli_admin_commands(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/cli.db"
-    token = run_cli("--db", db, "token", "create", "--uses", "2")
+    token = run_cli("token", "create", "--uses", "2", "--db", db)  # --db after the command
     assert token.returncode == 0 and len(token.stdout.strip()) > 10
     out = run_cli("--db", db, "operator", "list")
     assert out.returncode == 0 and out.stdout == ""
+    from fleet.db import make_engine
+    from fleet.terminals import enrol as store_enrol
+
+    engine = make_engine(db)  # the printed token is valid in that store
+    assert store_enrol(engine, token.stdout.strip(), "KM-CLI-1")
+    engine.dispose()
     bad = run_cli("--db", "postgresql+psycopg://x:y@127.0.0.1:1/none", "operator", "list")
     assert bad.returncode == 1
     assert bad.stderr.startswith("fleet: ") and "Traceback" not in bad.stderr
@@ -165,7 +171,7 @@ def test_server_on_postgresql(tmp_path: Path) -> None:
     url = os.environ.get("FLEET_PG_URL")
     if not url:
         pytest.skip("FLEET_PG_URL not set (scripts/postgres start)")
-    with FleetHarness(url) as h:
+    with pg_schema(url) as isolated, FleetHarness(isolated) as h:
         cred = enrol(h.url, h.token, "KM-PG-001", district="晋宁区")
         client = FleetClient(h.url, cred)
         assert client.heartbeat({"heartbeats": [heartbeat(0), heartbeat(1)]})["accepted"] == 2

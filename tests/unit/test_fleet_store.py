@@ -19,7 +19,7 @@ from fleet import accounts, alerts, commands, stats, terminals
 from fleet.db import audit, heartbeat_hourly, heartbeats
 from fleet.ingest import Ingestor, Submission
 from fleet.rules import RuleConfig, validate_heartbeat
-from fleet.testing import fresh_engine, heartbeat
+from fleet.testing import fresh_engine, heartbeat, pg_schema
 
 PG_URL = os.environ.get("FLEET_PG_URL")
 
@@ -27,14 +27,16 @@ PG_URL = os.environ.get("FLEET_PG_URL")
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Engine]:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/fleet.db"
-    else:
-        if not PG_URL:
-            pytest.skip("FLEET_PG_URL not set (scripts/postgres start)")
-        url = PG_URL
-    eng = fresh_engine(url)
-    yield eng
-    eng.dispose()
+        eng = fresh_engine(f"sqlite:///{tmp_path}/fleet.db")
+        yield eng
+        eng.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("FLEET_PG_URL not set (scripts/postgres start)")
+    with pg_schema(PG_URL) as url:
+        eng = fresh_engine(url)
+        yield eng
+        eng.dispose()
 
 
 class Clock:
@@ -274,3 +276,14 @@ def test_old_screenshots_are_pruned_but_the_newest_kept(engine: Engine) -> None:
         left = conn.execute(select(screenshots.c.terminal_id, screenshots.c.ts)
                             .order_by(screenshots.c.id)).all()
     assert [tuple(r) for r in left] == [("A", 104.0), ("B", 10_000.0)]
+
+
+def test_writer_survives_a_caller_that_went_away(engine: Engine) -> None:
+    clock = Clock()
+    ing, (tid,) = make(engine, clock)
+
+    def gone(_answer: Any) -> None:
+        raise RuntimeError("event loop is closed")
+
+    ing.process([Submission(tid, [validate_heartbeat(heartbeat(0))], done=gone)])
+    assert send(ing, tid, heartbeat(1))["accepted"] == 1
