@@ -217,6 +217,9 @@ def test_vendor_profiles_read_only_when_enabled(
     assert rig.events.codes_within(0.3) == []
     device.enable()
     assert rig.events.next(CODE_TOPIC).text == "HELD"
+    deadline = time.monotonic() + 3
+    while not sim.reading and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert sim.emit("SECOND") == "sent"  # triggered mode: the driver re-armed the module
     assert rig.events.next(CODE_TOPIC).text == "SECOND"
     assert device.diagnostics()["answers"] >= 1

@@ -1,0 +1,185 @@
+"""The composition root: build the whole terminal from configuration, in one place.
+
+:func:`build_terminal` reads the config dict and returns a :class:`Terminal` holding every
+service the screens use: the event bus, translator, voice, platform client, catalog cache
+and search, outbox, the devices (built through ``drivers.registry``), the ID-card poller
+and the telemetry agent. A device that cannot be opened is reported loudly (log, the
+``device_errors`` map shown on the maintenance screen, and the fleet heartbeat) and left
+out — never replaced by a silent fallback. Nothing here imports Kivy; the app passes in
+its audio sink.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drivers.base import Device, DeviceState
+from drivers.errors import DeviceError
+from drivers.idcard.poller import CardPoller
+from drivers.registry import DriverRegistry
+from kiosk.events import EventBus
+from kiosk.flows.ports import FlowPorts
+from kiosk.i18n import Translator
+from kiosk.platform.catalog_cache import CatalogCache
+from kiosk.platform.errors import PlatformError
+from kiosk.platform.outbox import Outbox, PlatformSender
+from kiosk.platform.search import CatalogSearch
+from kiosk.platform.settings import PlatformSettings
+from kiosk.session import Session
+from kiosk.telemetry import UsageCounters
+from kiosk.voice import AudioSink, Voice, build_voice
+
+log = logging.getLogger(__name__)
+
+DEVICE_ORDER = ("idcard", "scanner", "camera", "printer")
+
+
+@dataclass
+class Terminal:
+    """Every long-lived service of one terminal; the screens receive this object."""
+
+    config: dict[str, Any]
+    bus: EventBus
+    translator: Translator
+    voice: Voice
+    platform: Any
+    catalog: CatalogCache
+    search: CatalogSearch
+    outbox: Outbox
+    ports: FlowPorts
+    counters: UsageCounters
+    devices: dict[str, Device] = field(default_factory=dict)
+    device_errors: dict[str, str] = field(default_factory=dict)
+    poller: CardPoller | None = None
+    agent: Any = None
+    catalog_error: str = ""
+
+    @property
+    def terminal_id(self) -> str:
+        """This terminal's id (from ``[terminal] id``)."""
+        return str(self.config.get("terminal", {}).get("id", "KM-DEMO-0001"))
+
+    def new_session(self) -> Session:
+        """A fresh visit with the configured defaults."""
+        ui = self.config.get("ui", {})
+        return Session(elderly=bool(ui.get("elderly", False)),
+                       scheme=str(ui.get("scheme", "standard")),
+                       language=str(ui.get("language", "zh_CN")))
+
+    def device_states(self) -> dict[str, dict[str, Any]]:
+        """State of every configured device, failed ones included (for operators)."""
+        states: dict[str, dict[str, Any]] = {}
+        for name, device in self.devices.items():
+            try:
+                states[name] = device.status().as_dict()
+            except DeviceError as exc:
+                states[name] = {"state": DeviceState.OFFLINE.value, "message": str(exc)}
+        for name, error in self.device_errors.items():
+            states[name] = {"state": DeviceState.NO_DEVICE.value, "message": error}
+        return states
+
+    def refresh_catalog(self) -> str:
+        """Sync the catalog cache from the platform; on failure keep the cached copy."""
+        try:
+            self.catalog.sync(self.platform)
+        except PlatformError as exc:
+            self.catalog_error = type(exc).__name__
+            log.warning("catalog sync failed (%s); using the cached catalog", self.catalog_error)
+        else:
+            self.catalog_error = ""
+        self.search = CatalogSearch(self.catalog.items())
+        return self.catalog_error or "ok"
+
+    def close(self) -> None:
+        """Stop threads and release devices (safe to call twice)."""
+        if self.agent is not None:
+            self.agent.stop()
+        if self.poller is not None:
+            self.poller.stop()
+        self.outbox.stop()
+        self.voice.close()
+        for device in self.devices.values():
+            device.close()
+        self.devices.clear()
+
+
+def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
+                   registry: DriverRegistry | None = None, base_dir: Path = Path("."),
+                   start_threads: bool = True) -> Terminal:
+    """Build the terminal described by ``config``."""
+    config = dict(config)
+    bus = EventBus()
+    state_dir = base_dir / str(config.get("terminal", {}).get("state_dir", "var"))
+    ui = config.get("ui", {})
+    translator = Translator(str(ui.get("language", "zh_CN")))
+    voice = build_voice(config.get("voice", {}), audio_sink, base_dir=base_dir)
+
+    settings = PlatformSettings.from_config(config)
+    platform = settings.client()
+    catalog = CatalogCache(_under(base_dir, settings.cache_db))
+    # the outbox drains on its own thread with its own client (requests sessions are not
+    # safe to share between threads)
+    outbox = Outbox(_under(base_dir, settings.outbox_db), PlatformSender(settings.client()))
+
+    devices, errors = _open_devices(config.get("devices", {}), bus, registry or DriverRegistry())
+    printer = devices.get("printer")
+    ports = FlowPorts(platform=platform, outbox=outbox, printer=printer,  # type: ignore[arg-type]
+                      bus=bus, terminal_id=str(config.get("terminal", {}).get("id", "")))
+    counters = UsageCounters(bus)
+    terminal = Terminal(config=config, bus=bus, translator=translator, voice=voice,
+                        platform=platform, catalog=catalog, search=CatalogSearch([]),
+                        outbox=outbox, ports=ports, counters=counters, devices=devices,
+                        device_errors=errors)
+    counters.device_cache.update(terminal.device_states())
+    terminal.refresh_catalog()
+    if "idcard" in devices:
+        terminal.poller = CardPoller(devices["idcard"], bus)  # type: ignore[arg-type]
+    terminal.agent = _build_agent(terminal, state_dir)
+    if start_threads:
+        outbox.start()
+        if terminal.poller is not None:
+            terminal.poller.start()
+        if terminal.agent is not None:
+            terminal.agent.start()
+    return terminal
+
+
+def _under(base_dir: Path, path: str) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else base_dir / candidate
+
+
+def _open_devices(sections: Mapping[str, Any], bus: EventBus, registry: DriverRegistry
+                  ) -> tuple[dict[str, Device], dict[str, str]]:
+    devices: dict[str, Device] = {}
+    errors: dict[str, str] = {}
+    for name in [*DEVICE_ORDER, *(n for n in sections if n not in DEVICE_ORDER)]:
+        section = sections.get(name)
+        if not section:
+            continue
+        try:
+            devices[name] = registry.create(name, section, bus)
+        except DeviceError as exc:
+            errors[name] = str(exc)
+            log.error("DEVICE %s NOT AVAILABLE: %s", name, exc)
+    return devices, errors
+
+
+def _build_agent(terminal: Terminal, state_dir: Path) -> Any:
+    from kiosk.agent.factory import agent_from_config
+
+    fleet = dict(terminal.config.get("fleet", {}))
+    for key in ("credentials", "buffer"):
+        if fleet.get(key):
+            fleet[key] = str(_under(state_dir.parent, str(fleet[key])))
+    try:
+        return agent_from_config(fleet, terminal.counters.snapshot_for(terminal),
+                                 terminal.counters.command_handlers(terminal), "0.1.0")
+    except ValueError as exc:
+        log.error("fleet agent not started: %s", exc)
+        terminal.device_errors["fleet"] = str(exc)
+        return None

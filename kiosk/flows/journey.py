@@ -1,0 +1,295 @@
+"""One item's journey for one session: the flow engine the screens drive.
+
+A :class:`Journey` walks the steps of its flow kind (see ``kiosk.flows.steps``). Screens
+render :attr:`Journey.step`, :attr:`Journey.data` and :attr:`Journey.message` and call the
+intent methods; every platform call, outbox write and print happens here, so the whole
+journey is testable without Kivy. Failures never raise into the UI: they become a
+:class:`Notice` (a Chinese message id plus a code) and the journey stays where it was, or
+moves on with what it has (a receipt QR on screen when the printer cannot print, a queued
+application when the platform is away).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from drivers.printer import templates
+from kiosk.flows.ports import FlowPorts
+from kiosk.flows.steps import BAD_REVIEW_LEVELS, EVALUATION_LEVELS, Step, steps_for
+from kiosk.i18n import N_
+from kiosk.platform import errors as perr
+from kiosk.privacy import mask_id_number, mask_name
+from kiosk.session import Session
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell the citizen: a message id (Chinese) and a machine code."""
+
+    message: str
+    code: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Journey:
+    """The state machine of one catalog item's flow."""
+
+    def __init__(self, item: Any, session: Session, ports: FlowPorts) -> None:
+        self.item = item
+        self.session = session
+        self.ports = ports
+        self.steps = steps_for(item.flow)
+        self.step = self.steps[0]
+        self.data: dict[str, Any] = {}
+        self.message: Notice | None = None
+        self.printed = False
+
+    # -- navigation --------------------------------------------------------------------
+    @property
+    def needs_identity(self) -> bool:
+        """True when the item's identity level asks for the citizen to identify."""
+        return self.item.identity_level != "none" and Step.IDENTIFY in self.steps
+
+    def advance(self) -> Step:
+        """Go to the next step, skipping what is already done; run the step's action."""
+        self.message = None
+        index = self.steps.index(self.step) + 1
+        while index < len(self.steps):
+            candidate = self.steps[index]
+            if candidate is Step.IDENTIFY and (self.session.identified
+                                               or not self.needs_identity):
+                index += 1
+                continue
+            if candidate is Step.EVALUATE and not self._can_evaluate():
+                index += 1
+                continue
+            self.step = candidate
+            break
+        else:
+            self.step = Step.DONE
+        if self.step is Step.RESULT and self.item.flow in ("query", "certificate"):
+            self._run_action()
+        return self.step
+
+    def back(self) -> Step:
+        """Go one step back (never back past a submitted application or into identify)."""
+        self.message = None
+        index = self.steps.index(self.step)
+        if self.step in (Step.RESULT, Step.EVALUATE, Step.DONE) or index == 0:
+            return self.step
+        previous = self.steps[index - 1]
+        if previous is Step.IDENTIFY and self.session.identified:
+            previous = self.steps[max(0, index - 2)]
+        self.step = previous
+        return self.step
+
+    # -- identify ----------------------------------------------------------------------
+    def identify_card(self, record: Any, face_photo: bytes | None) -> bool:
+        """人证核验 with the card just read and a live face photo; advance on success."""
+        fields = {k: v for k, v in record.as_dict().items() if isinstance(v, str)}
+        return self._identify(lambda: self.ports.platform.identify_idcard(fields, face_photo),
+                              record)
+
+    def identify_qr(self, payload: str) -> bool:
+        """Identify with an electronic-ID QR code; advance on success."""
+        return self._identify(lambda: self.ports.platform.identify_qr(payload), None)
+
+    def _identify(self, call: Any, record: Any) -> bool:
+        try:
+            identity = call()
+        except perr.IdentityRejected:
+            self.message = Notice(N_("身份核验未通过，请正对摄像头重试，或使用电子证照二维码。"),
+                                  "identity_rejected")
+            return False
+        except perr.PlatformError as exc:
+            self.message = _platform_notice(exc)
+            return False
+        self.session.identity = record
+        self.session.identity_token = identity.token
+        self.session.identity_label = f"{identity.name_masked}  {identity.id_masked}"
+        self.advance()
+        return True
+
+    # -- application -------------------------------------------------------------------
+    def accept_commitment(self) -> Step:
+        """The citizen accepted the notice-and-commitment (告知承诺)."""
+        self.data["commitment_accepted"] = True
+        return self.advance()
+
+    def submit_form(self, form: dict[str, Any], materials: list[dict[str, Any]]) -> Step:
+        """Write the application to the outbox durably, try to deliver it, go to the result.
+
+        The citizen is told "submitted" only after the durable write; if the platform does
+        not answer within ``delivery_wait_s`` the result says it will be sent later."""
+        if self.step is not Step.FORM:
+            raise RuntimeError("submit_form outside the form step")
+        key = self.data.setdefault("idempotency_key", uuid.uuid4().hex)
+        payload = {"item_code": self.item.code, "session_token": self.session.identity_token,
+                   "form": form, "materials": materials}
+        self.ports.outbox.put("application", payload, key)
+        self.data["submitted"] = True
+        receipt = self._wait_for_delivery(key)
+        notice = None
+        if receipt is not None:
+            self.data["case_no"] = receipt["case_no"]
+            self.data["state_name"] = receipt.get("state_name", "")
+            self.data["progress_qr"] = receipt.get("progress_qr")
+            self.session.case_numbers.append(receipt["case_no"])
+        else:
+            notice = Notice(N_("网络暂时不可用，您的申请已保存，联网后会自动提交。"), "queued")
+        self.ports.bus.publish("journey.submitted", {"item": self.item.code,
+                                                     "delivered": receipt is not None})
+        step = self.advance()
+        self.message = notice
+        return step
+
+    def _wait_for_delivery(self, key: str) -> dict[str, Any] | None:
+        deadline = time.monotonic() + self.ports.delivery_wait_s
+        while True:
+            self.ports.outbox.drain_once()
+            result = self.ports.outbox.result(key)
+            if result is not None or time.monotonic() >= deadline:
+                return result
+            self.ports.sleep(0.2)
+
+    # -- progress ----------------------------------------------------------------------
+    def enter_case(self, case_no: str) -> bool:
+        """Look up a case's progress (typed or scanned); advance on success."""
+        try:
+            progress = self.ports.platform.progress(case_no)
+        except perr.NotFound:
+            self.message = Notice(N_("没有找到这个办件编号，请核对后重新输入。"), "not_found")
+            return False
+        except perr.PlatformError as exc:
+            self.message = _platform_notice(exc)
+            return False
+        self.data["progress"] = progress
+        self.data["case_no"] = progress.case_no
+        if progress.case_no not in self.session.case_numbers:
+            self.session.case_numbers.append(progress.case_no)
+        self.advance()
+        return True
+
+    # -- query and certificate ---------------------------------------------------------
+    def _run_action(self) -> None:
+        token = self.session.identity_token or ""
+        try:
+            if self.item.flow == "query":
+                self.data["query"] = self.ports.platform.query(self.item.code, token)
+            else:
+                self.data["certificate"] = self.ports.platform.issue_certificate(
+                    self.item.code, token)
+        except perr.PlatformError as exc:
+            self.message = _platform_notice(exc)
+        if self.message is None:
+            self.session.results[self.item.code] = dict(self.data)
+
+    # -- printing ----------------------------------------------------------------------
+    def receipt_document(self) -> Any:
+        """The receipt for the current result, as a printer document (or None)."""
+        now, term = self.ports.now(), self.ports.terminal_id
+        record = self.session.identity
+        id_number = getattr(record, "id_number", None)
+        name = getattr(record, "name", None)
+        if "case_no" in self.data and self.item.flow != "progress":
+            return templates.acceptance_receipt(
+                item=self.item.name, case_number=self.data["case_no"], accepted_at=now,
+                terminal_id=term, id_number=id_number or "", applicant_name=name,
+                department=self.item.department,
+                promised=str(self.item.raw.get("time_limit_promised", "")) or None)
+        rows = self.result_rows()
+        if not rows:
+            return None
+        return templates.query_result_slip(
+            item=self.item.name, queried_at=now, terminal_id=term, rows=rows,
+            id_number=id_number, applicant_name=name, case_number=self.data.get("case_no"))
+
+    def result_rows(self) -> list[tuple[str, str]]:
+        """The result as (label, value) rows, for the screen and the slip."""
+        if "query" in self.data:
+            query = self.data["query"]
+            rows = [(s.get("label", ""), str(s.get("value", ""))) for s in query.summary]
+            for row in query.rows[:8]:
+                rows.append(tuple(str(v) for v in list(row.values())[:2]))  # type: ignore[arg-type]
+            return rows
+        if "certificate" in self.data:
+            cert = self.data["certificate"]
+            return [(N_("证明"), cert.title), (N_("验证码"), cert.verification_code),
+                    (N_("出具时间"), cert.issued_at)]
+        if "progress" in self.data:
+            prog = self.data["progress"]
+            return [(N_("办件编号"), prog.case_no), (N_("事项"), prog.item_name),
+                    (N_("当前状态"), prog.state_name), (N_("承诺办结"), prog.promised_by)]
+        if "case_no" in self.data:
+            return [(N_("办件编号"), self.data["case_no"]),
+                    (N_("状态"), self.data.get("state_name", ""))]
+        return []
+
+    def print_receipt(self) -> bool:
+        """Print the result; on failure keep the receipt's QR on screen and tell operators."""
+        doc = self.receipt_document()
+        printer = self.ports.printer
+        if doc is None:
+            return False
+        result = printer.print_document(doc, timeout=30) if printer else None
+        if result is not None and result.ok:
+            self.printed = True
+            self.ports.bus.publish("journey.printed", {"item": self.item.code})
+            return True
+        self.data["print_failed"] = True
+        self.message = Notice(
+            N_("打印机暂时无法打印。请用手机拍下屏幕上的二维码和办件编号，工作人员已收到通知。"),
+            "print_failed", {"completion": result.completion.value if result else "no_printer"})
+        self.ports.bus.publish("journey.print_failed", {
+            "item": self.item.code, "completion": self.message.extra["completion"]})
+        return False
+
+    # -- evaluation --------------------------------------------------------------------
+    def _can_evaluate(self) -> bool:
+        return bool(self.session.case_numbers) and not self.session.evaluated
+
+    def evaluate(self, level: int, reason: str = "") -> bool:
+        """好差评: queue the rating durably (a bad one needs a reason), then finish."""
+        if level not in EVALUATION_LEVELS:
+            raise ValueError(f"evaluation level must be 1..5, not {level}")
+        if level in BAD_REVIEW_LEVELS and not reason.strip():
+            self.message = Notice(N_("请选择或填写不满意的原因。"), "reason_needed")
+            return False
+        case_no = self.session.case_numbers[-1]
+        key = f"eval-{self.session.visit_id}"
+        self.ports.outbox.put("evaluation", {"case_no": case_no, "level": level,
+                                             "reason": reason.strip()}, key)
+        self.session.evaluated = True
+        self.data["evaluation_key"] = key
+        self.ports.outbox.drain_once()
+        self.advance()
+        return True
+
+    def evaluation_later(self) -> str | None:
+        """The signed QR payload to rate later on a phone (None when the platform is away)."""
+        try:
+            return str(self.ports.platform.evaluation_qr(self.session.case_numbers[-1]).payload)
+        except (perr.PlatformError, IndexError):
+            return None
+
+    def masked_identity(self) -> str:
+        """Masked name and ID of the identified citizen, for the screen."""
+        record = self.session.identity
+        if record is None:
+            return self.session.identity_label
+        return f"{mask_name(record.name)}  {mask_id_number(record.id_number)}"
+
+
+def _platform_notice(exc: perr.PlatformError) -> Notice:
+    log.warning("platform call failed: %s", type(exc).__name__)
+    if isinstance(exc, perr.MaintenanceError):
+        return Notice(N_("政务平台正在维护，请稍后再试。办事指南仍可查看。"), "maintenance")
+    if isinstance(exc, perr.NetworkError | perr.PlatformServerError):
+        return Notice(N_("网络暂时不可用，请稍后再试。办事指南仍可查看。"), "offline")
+    return Notice(N_("抱歉，出现问题。请按提示重试，或联系工作人员。"), "error")

@@ -1,0 +1,45 @@
+"""Steps of every flow kind, and the 好差评 evaluation levels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    """A step of a journey; each has a screen of the same name."""
+
+    GUIDE = "guide"
+    IDENTIFY = "identify"
+    COMMITMENT = "commitment"
+    FORM = "form"
+    CASE_ENTRY = "case_entry"
+    RESULT = "result"
+    EVALUATE = "evaluate"
+    DONE = "done"
+
+
+FLOW_STEPS: dict[str, tuple[Step, ...]] = {
+    "guide": (Step.GUIDE, Step.DONE),
+    "query": (Step.GUIDE, Step.IDENTIFY, Step.RESULT, Step.DONE),
+    "certificate": (Step.GUIDE, Step.IDENTIFY, Step.RESULT, Step.DONE),
+    "application": (Step.GUIDE, Step.IDENTIFY, Step.COMMITMENT, Step.FORM, Step.RESULT,
+                    Step.EVALUATE, Step.DONE),
+    "appointment": (Step.GUIDE, Step.IDENTIFY, Step.FORM, Step.RESULT, Step.EVALUATE,
+                    Step.DONE),
+    "progress": (Step.CASE_ENTRY, Step.RESULT, Step.EVALUATE, Step.DONE),
+}
+
+#: level -> (Chinese, English); 1 and 2 are bad reviews and need a reason
+EVALUATION_LEVELS: dict[int, tuple[str, str]] = {
+    5: ("非常满意", "Very satisfied"),
+    4: ("满意", "Satisfied"),
+    3: ("基本满意", "Basically satisfied"),
+    2: ("不满意", "Dissatisfied"),
+    1: ("非常不满意", "Very dissatisfied"),
+}
+BAD_REVIEW_LEVELS = frozenset({1, 2})
+
+
+def steps_for(flow: str) -> tuple[Step, ...]:
+    """The steps of a flow kind; an unknown kind falls back to reading the guide only."""
+    return FLOW_STEPS.get(flow, FLOW_STEPS["guide"])

@@ -1,0 +1,205 @@
+"""The flow engine against the real platform simulator (no Kivy): every flow kind."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drivers.base import CommandResult, Completion
+from kiosk.events import EventBus
+from kiosk.flows.journey import Journey
+from kiosk.flows.ports import FlowPorts
+from kiosk.flows.steps import Step, steps_for
+from kiosk.platform.client import PlatformClient
+from kiosk.platform.outbox import Outbox, PlatformSender
+from kiosk.session import Session
+from simulator.platform.server import PlatformServer
+
+
+class RecordingPrinter:
+    def __init__(self, fail: Completion | None = None) -> None:
+        self.docs: list[Any] = []
+        self.fail = fail
+
+    def print_document(self, doc: Any, timeout: float = 0, cancel: Any = None
+                       ) -> CommandResult[Any]:
+        self.docs.append(doc)
+        if self.fail:
+            return CommandResult.failure(self.fail, "paper out")
+        return CommandResult.success()
+
+
+class Card:
+    """What the ID-card driver's record offers to a journey."""
+
+    name = "李明华"
+    id_number = "530102199003071211"
+    photo = bytearray(16)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "id_number": self.id_number, "sex": "男",
+                "nation": "汉", "birth_date": "1990-03-07", "address": "云南省昆明市五华区",
+                "issuer": "昆明市公安局五华分局", "valid_from": "2020-01-01",
+                "valid_to": "2040-01-01"}
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, PlatformServer]]:
+    server = PlatformServer(state_dir=tmp_path_factory.mktemp("platform"))
+    url = server.start()
+    yield url, server
+    server.stop()
+
+
+@pytest.fixture
+def ports(platform: tuple[str, PlatformServer], tmp_path: Path) -> Iterator[FlowPorts]:
+    url, _ = platform
+    client = PlatformClient(url, "KM-DEMO-0001", "demo-secret")
+    outbox = Outbox(tmp_path / "outbox.sqlite3",
+                    PlatformSender(PlatformClient(url, "KM-DEMO-0001", "demo-secret")),
+                    base_delay_s=0.05)
+    yield FlowPorts(platform=client, outbox=outbox, printer=RecordingPrinter(), bus=EventBus(),
+                    terminal_id="KM-DEMO-0001", delivery_wait_s=3)
+    outbox.close()
+
+
+def _item(ports: FlowPorts, flow: str, identity: str | None = None) -> Any:
+    items = ports.platform.catalog().items
+    for item in sorted(items, key=lambda i: -i.popularity):
+        if item.flow == flow and (identity is None or item.identity_level == identity):
+            return item
+    raise AssertionError(f"no {flow} item in the catalog")
+
+
+def _face() -> bytes:
+    import cv2
+
+    from simulator.camera.source import SyntheticCameraSource
+
+    source = SyntheticCameraSource(noise=0)
+    source.show_face()
+    ok, jpeg = cv2.imencode(".jpg", source.frame())
+    assert ok
+    return jpeg.tobytes()
+
+
+def test_every_flow_kind_has_steps_ending_in_done() -> None:
+    for flow in ("guide", "query", "certificate", "application", "appointment", "progress"):
+        assert steps_for(flow)[-1] is Step.DONE
+    assert steps_for("unknown-kind") == steps_for("guide")
+
+
+def test_query_identifies_with_card_and_face_then_prints_a_slip(ports: FlowPorts) -> None:
+    session = Session()
+    journey = Journey(_item(ports, "query"), session, ports)
+    assert journey.step is Step.GUIDE
+    assert journey.advance() is Step.IDENTIFY
+    assert journey.identify_card(Card(), _face()), journey.message
+    assert journey.step is Step.RESULT and journey.message is None
+    rows = journey.result_rows()
+    assert rows and all(len(r) == 2 for r in rows)
+    assert journey.print_receipt()
+    assert ports.printer.docs  # type: ignore[union-attr]
+    assert journey.advance() is Step.DONE  # no case: no evaluation offered
+
+
+def test_a_rejected_face_keeps_the_citizen_on_identify(
+    ports: FlowPorts, platform: tuple[str, PlatformServer],
+) -> None:
+    _, server = platform
+    server.faults.set("reject_face")
+    try:
+        journey = Journey(_item(ports, "query"), Session(), ports)
+        journey.advance()
+        assert not journey.identify_card(Card(), _face())
+        assert journey.step is Step.IDENTIFY
+        assert journey.message is not None and journey.message.code == "identity_rejected"
+    finally:
+        server.faults.clear()
+
+
+def test_application_goes_through_the_outbox_and_evaluation(ports: FlowPorts) -> None:
+    session = Session()
+    journey = Journey(_item(ports, "application"), session, ports)
+    journey.advance()
+    assert journey.identify_card(Card(), _face())
+    assert journey.step is Step.COMMITMENT
+    assert journey.accept_commitment() is Step.FORM
+    assert journey.submit_form({"phone": "13800000000"}, []) is Step.RESULT
+    case_no = journey.data["case_no"]
+    assert len(case_no) == 20 and case_no.startswith("530100")
+    assert session.case_numbers == [case_no]
+    assert journey.print_receipt()
+    assert journey.advance() is Step.EVALUATE
+    assert not journey.evaluate(1)  # a bad review needs a reason
+    assert journey.message is not None and journey.message.code == "reason_needed"
+    assert journey.evaluate(1, "等候时间太长")
+    assert journey.step is Step.DONE and session.evaluated
+    assert ports.outbox.result(journey.data["evaluation_key"]) is not None
+    later = journey.evaluation_later()
+    assert later is not None and later.startswith("EBT1:EVAL:" + case_no)
+
+
+def test_platform_down_queues_the_application_and_says_so(
+    ports: FlowPorts, platform: tuple[str, PlatformServer],
+) -> None:
+    _, server = platform
+    session = Session()
+    journey = Journey(_item(ports, "application"), session, ports)
+    journey.advance()
+    assert journey.identify_card(Card(), _face())
+    journey.accept_commitment()
+    server.faults.set("error_5xx")
+    try:
+        ports.delivery_wait_s = 0.5
+        assert journey.submit_form({}, []) is Step.RESULT
+        assert journey.message is not None and journey.message.code == "queued"
+        assert "case_no" not in journey.data
+        assert [e.kind for e in ports.outbox.pending()] == ["application"]
+    finally:
+        server.faults.clear()
+    key = journey.data["idempotency_key"]
+    for _ in range(50):  # the outbox backs off after failures; the platform is back now
+        ports.outbox.drain_once()
+        if ports.outbox.result(key) is not None:
+            break
+        time.sleep(0.1)
+    assert ports.outbox.result(key) is not None
+
+
+def test_progress_by_case_number_and_unknown_case(ports: FlowPorts) -> None:
+    session = Session()
+    app = Journey(_item(ports, "application"), session, ports)
+    app.advance()
+    app.identify_card(Card(), _face())
+    app.accept_commitment()
+    app.submit_form({}, [])
+    case_no = app.data["case_no"]
+
+    progress = Journey(_item(ports, "progress"), Session(), ports)
+    assert progress.step is Step.CASE_ENTRY
+    assert not progress.enter_case("53010020000101999999")
+    assert progress.message is not None and progress.message.code == "not_found"
+    assert progress.enter_case(case_no)
+    assert progress.step is Step.RESULT
+    assert dict(progress.result_rows())["办件编号"] == case_no
+
+
+def test_printer_out_of_paper_keeps_the_qr_on_screen(ports: FlowPorts) -> None:
+    ports.printer = RecordingPrinter(fail=Completion.DEVICE_NOT_READY)
+    events: list[str] = []
+    ports.bus.subscribe("journey.*", lambda t, p: events.append(t))  # type: ignore[attr-defined]
+    session = Session()
+    journey = Journey(_item(ports, "application"), session, ports)
+    journey.advance()
+    journey.identify_card(Card(), _face())
+    journey.accept_commitment()
+    journey.submit_form({}, [])
+    assert not journey.print_receipt()
+    assert journey.data["print_failed"] and journey.data["progress_qr"].startswith("EBT1:CASE:")
+    assert journey.message is not None and journey.message.code == "print_failed"
+    assert "journey.print_failed" in events
