@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -29,17 +28,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drivers.camera.capture import OpenCvCamera  # noqa: E402
-from drivers.camera.decoders import (  # noqa: E402
+from drivers.camera.capture import OpenCvCamera
+from drivers.camera.decoders import (
     DEFAULT_DECODER,
     Pipeline,
     ZxingDecoder,
     make_decoder,
 )
-from drivers.camera.qr_scanner import CameraQrScanner  # noqa: E402
-from drivers.scanner.event import decode_payload  # noqa: E402
-from kiosk.events import EventBus  # noqa: E402
-from simulator.camera.corpus import CONDITIONS, Sample, generate  # noqa: E402
+from drivers.camera.qr_scanner import CameraQrScanner
+from drivers.scanner.event import decode_payload
+from kiosk.events import EventBus
+from simulator.camera.corpus import CONDITIONS, Sample, generate
 
 SIZES = ((640, 480), (1280, 720))
 
@@ -179,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in SIZES:
         for name, _ in variants()[:3]:
             row = details[(name, size)]
-            emit(f"{name:<24}{f'{size[0]}x{size[1]}':>10}" + "".join(f"{row[c]:>10}" for c in CONDITIONS))
+            cells = "".join(f"{row[c]:>10}" for c in CONDITIONS)
+            emit(f"{name:<24}{f'{size[0]}x{size[1]}':>10}" + cells)
     emit()
     stats = pipeline_latency(corpora[(1280, 720)], args.latency_seconds)
     emit(f"camera pipeline, default decoder {DEFAULT_DECODER}, 1280x720 at 10 fps, "

@@ -184,7 +184,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="also save a PNG of every view into DIR")
     parser.add_argument("--docs-screens", metavar="DIR",
                         help="publish elderly-*.png and scheme-*.png views into DIR")
-    parser.add_argument("--app", default="kiosk.app:KioskApp", help=argparse.SUPPRESS)
+    parser.add_argument("--app", default="screens.audit_probe:audit_app",
+                        help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds before the probe is abandoned (default 600)")
     parser.set_defaults(handler=handle)

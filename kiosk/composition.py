@@ -22,6 +22,7 @@ from drivers.errors import DeviceError
 from drivers.idcard.poller import CardPoller
 from drivers.registry import DriverRegistry
 from kiosk.events import EventBus
+from kiosk.flows.output import CertificateOutput
 from kiosk.flows.ports import FlowPorts
 from kiosk.i18n import Translator
 from kiosk.platform.catalog_cache import CatalogCache
@@ -129,6 +130,8 @@ def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
     printer = devices.get("printer")
     ports = FlowPorts(platform=platform, outbox=outbox, printer=printer,  # type: ignore[arg-type]
                       bus=bus, terminal_id=str(config.get("terminal", {}).get("id", "")))
+    ports.extra["certificate_output"] = CertificateOutput(
+        str(config.get("certificate", {}).get("lp_queue", "")))
     counters = UsageCounters(bus)
     terminal = Terminal(config=config, bus=bus, translator=translator, voice=voice,
                         platform=platform, catalog=catalog, search=CatalogSearch([]),

@@ -179,6 +179,44 @@ def _load_app(spec: str) -> Any:
     return getattr(importlib.import_module(module), name)()
 
 
+WINDOW = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+
+
+def audit_app() -> Any:
+    """The real KioskApp on a terminal without devices (none are needed to draw screens),
+    fed by an in-process platform simulator so the catalog is real, voice silent, state in
+    a temporary folder. Window size from ``[terminal] orientation``."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from kiosk.app import KioskApp
+    from kiosk.composition import build_terminal
+    from kiosk.config import load_config
+    from screens.audio import KivySink
+
+    state = Path(tempfile.mkdtemp(prefix="audit-state-"))
+    atexit.register(shutil.rmtree, state, True)
+    config = load_config()
+    config["devices"] = {}
+    config["fleet"] = {"server": ""}
+    config["voice"] = {**config.get("voice", {}), "prerender": False,
+                       "cache_dir": str(state / "voice")}
+    try:
+        from simulator.platform.server import PlatformServer
+
+        server = PlatformServer(state_dir=state / "platform")
+        config["platform"] = {**config.get("platform", {}), "url": server.start()}
+        atexit.register(server.stop)
+    except Exception as exc:  # screens must still be auditable from the cached catalog
+        print(f"audit_probe: no platform simulator ({type(exc).__name__})", file=sys.__stderr__)
+    orientation = str(config.get("terminal", {}).get("orientation", "portrait"))
+    Window.size = WINDOW.get(orientation, WINDOW["portrait"])
+    terminal = build_terminal(config, KivySink(), base_dir=state, start_threads=False)
+    atexit.register(terminal.close)
+    return KioskApp(terminal, orientation=orientation, voice_enabled=False)
+
+
 class Driver:
     """Steps through the views one frame at a time from Kivy's clock."""
 
@@ -255,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the app, audit every requested view, write JSON lines to ``--out``."""
     parser = argparse.ArgumentParser(prog="python -m screens.audit_probe")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--app", default="kiosk.app:KioskApp")
+    parser.add_argument("--app", default="screens.audit_probe:audit_app")
     parser.add_argument("--screens", nargs="*", default=None)
     parser.add_argument("--modes", nargs="+", default=["standard", "elderly"])
     parser.add_argument("--schemes", nargs="+",

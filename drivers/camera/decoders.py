@@ -51,12 +51,13 @@ class ZxingDecoder:
         import zxingcpp
 
         self._zx = zxingcpp
+        self._formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
         self._try_invert = try_invert
 
     def decode(self, gray: np.ndarray) -> list[Decoded]:
         """Decode with zxing-cpp (QR and Micro QR off: only QR Code)."""
         results = self._zx.read_barcodes(
-            gray, formats=self._zx.BarcodeFormat.QRCode, try_invert=self._try_invert
+            gray, formats=self._formats, try_invert=self._try_invert
         )
         return [Decoded(bytes(r.bytes)) for r in results if r.valid]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import struct
+import sys
 import time
 from pathlib import Path
 from typing import Protocol

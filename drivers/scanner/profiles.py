@@ -110,6 +110,7 @@ NEWLAND = ScannerProfile(
     stop=newland_command(b"SCNTRG0"),
     scanning_on=newland_command(b"SCNENA1"),
     scanning_off=newland_command(b"SCNENA0"),
+    triggered_setup=newland_command(b"SCNMOD0"),
     answer=re.compile(rb"\x02\x01[0-9]{4}[#@][A-Za-z0-9]+[\x06\x05\x15];\x03"),
 )
 GM65 = ScannerProfile(

@@ -10,6 +10,7 @@ publishes ``scanner.state`` (online) and restores the wanted enable state.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -273,10 +274,8 @@ class SerialScanner(Device):
     def _close_port(self) -> None:
         port, self._port = self._port, None
         if port is not None:
-            try:
+            with contextlib.suppress(serial.SerialException, OSError):
                 port.close()
-            except (serial.SerialException, OSError):
-                pass
 
     def _publish_state(self, state: DeviceState, message: str) -> None:
         self.bus.publish(STATE_TOPIC, DeviceEvent(self.name, "state", {

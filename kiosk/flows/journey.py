@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drivers.printer import templates
+from kiosk.flows.output import certificate_slip
 from kiosk.flows.ports import FlowPorts
 from kiosk.flows.steps import BAD_REVIEW_LEVELS, EVALUATION_LEVELS, Step, steps_for
 from kiosk.i18n import N_
@@ -202,7 +203,9 @@ class Journey:
                 item=self.item.name, case_number=self.data["case_no"], accepted_at=now,
                 terminal_id=term, id_number=id_number or "", applicant_name=name,
                 department=self.item.department,
-                promised=str(self.item.raw.get("time_limit_promised", "")) or None)
+                promised=str(self.item.raw.get("time_limit_text", "")) or None)
+        if "certificate" in self.data:
+            return certificate_slip(self.data["certificate"], self.item.name, term, now)
         rows = self.result_rows()
         if not rows:
             return None
@@ -237,7 +240,11 @@ class Journey:
         printer = self.ports.printer
         if doc is None:
             return False
-        result = printer.print_document(doc, timeout=30) if printer else None
+        a4 = self.ports.extra.get("certificate_output")
+        if "certificate" in self.data and a4 is not None and a4.a4:
+            result = a4.print_a4(self.data["certificate"].pdf)
+        else:
+            result = printer.print_document(doc, timeout=30) if printer else None
         if result is not None and result.ok:
             self.printed = True
             self.ports.bus.publish("journey.printed", {"item": self.item.code})

@@ -73,7 +73,7 @@ def scene_for(condition: str, rng: random.Random) -> Scene:
         center=(rng.uniform(0.38, 0.62), rng.uniform(0.4, 0.6)),
         noise=rng.uniform(1.5, 3.5),
     )
-    changes: dict[str, object] = {
+    options: dict[str, dict[str, object]] = {
         "clean": {},
         "angle": {"tilt_deg": rng.uniform(30, 50), "roll_deg": rng.uniform(-30, 30)},
         "blur": {"blur": rng.uniform(1.0, 2.0)},
@@ -83,7 +83,8 @@ def scene_for(condition: str, rng: random.Random) -> Scene:
         "small": {"code_frac": rng.uniform(0.12, 0.16)},
         "gbk": {"payload": sample_payload(rng, gbk=True)},
         "no_code": {"payload": None, "face": rng.random() < 0.5},
-    }[condition]
+    }
+    changes = options[condition]
     return replace(base, **changes)  # type: ignore[arg-type]
 
 

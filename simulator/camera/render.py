@@ -49,9 +49,8 @@ def _phone_image(payload: bytes, code_px: int, dark: bool, seed: int) -> np.ndar
     """The phone seen face-on: body, screen with status bar and the code."""
     matrix = qr_matrix(payload)
     module = max(1, round(code_px / matrix.shape[0]))
-    code = np.where(matrix, 20, 250).astype(np.uint8)
-    if dark:
-        code = np.where(matrix, 235, 28).astype(np.uint8)
+    dark_px, light_px = (235, 28) if dark else (20, 250)
+    code: np.ndarray = np.where(matrix, dark_px, light_px).astype(np.uint8)
     code = cv2.resize(code, None, fx=module, fy=module, interpolation=cv2.INTER_NEAREST)
     side = code.shape[0]
     width, height = int(side * 1.25), int(side * 2.2)
@@ -69,8 +68,8 @@ def _phone_image(payload: bytes, code_px: int, dark: bool, seed: int) -> np.ndar
     for row in range(4):
         y = top + side + int(height * (0.05 + 0.05 * row))
         if y + 6 < height:
-            cv2.rectangle(screen, (int(width * 0.15), y), (int(width * 0.85), y + max(2, height // 100)),
-                          (120, 120, 120), -1)
+            bottom_right = (int(width * 0.85), y + max(2, height // 100))
+            cv2.rectangle(screen, (int(width * 0.15), y), bottom_right, (120, 120, 120), -1)
     bezel = max(4, width // 18)
     body = np.full((height + 2 * bezel, width + 2 * bezel, 3), 18, np.uint8)
     body[bezel:bezel + height, bezel:bezel + width] = screen
@@ -132,7 +131,7 @@ def render(scene: Scene, size: tuple[int, int] = (1280, 720), seed: int = 0) -> 
 
 def finish(frame: np.ndarray, scene: Scene, seed: int) -> np.ndarray:
     """Optics and sensor: glare, blur, contrast / exposure, noise."""
-    image = frame.astype(np.float32)
+    image: np.ndarray = frame.astype(np.float32)
     height, width = frame.shape[:2]
     rng = np.random.default_rng(seed + 1)
     if scene.glare > 0:
@@ -140,7 +139,8 @@ def finish(frame: np.ndarray, scene: Scene, seed: int) -> np.ndarray:
         gx = (scene.center[0] + rng.uniform(-0.08, 0.08)) * width
         gy = (scene.center[1] + rng.uniform(-0.12, 0.12)) * height
         radius = 0.12 * height
-        spot = np.exp(-(((xx - gx) ** 2) / (2 * (radius * 1.6) ** 2) + ((yy - gy) ** 2) / (2 * radius ** 2)))
+        spot = np.exp(-((xx - gx) ** 2 / (2 * (radius * 1.6) ** 2)
+                        + (yy - gy) ** 2 / (2 * radius ** 2)))
         image += (255 * scene.glare * spot)[:, :, None] * (1 - image / 320)
     if scene.blur > 0:
         image = cv2.GaussianBlur(image, (0, 0), scene.blur)

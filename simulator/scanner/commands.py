@@ -2,7 +2,8 @@
 
 Written independently of the driver's profile tables so that the simulator checks the
 driver's bytes rather than echoing them. Each parser takes the bytes received so far and
-returns ``(actions, answer, consumed)``; actions are ``"arm"`` (read once), ``"disarm"``,
+returns ``(actions, answer, consumed)`` (Newland's ``SCNMOD0`` level mode = reading off,
+``SCNMOD2`` / ``SCNMOD3`` = on); actions are ``"arm"`` (read once), ``"disarm"``,
 ``"scan_on"``, ``"scan_off"``. Unknown bytes are consumed and ignored, as a real module does.
 """
 
@@ -48,8 +49,9 @@ def parse_newland(buffer: bytes) -> Parsed:
         actions += {
             b"SCNTRG1": ["arm"], b"SCNTRG0": ["disarm"],
             b"SCNENA1": ["scan_on"], b"SCNENA0": ["scan_off"],
+            b"SCNMOD0": ["scan_off"], b"SCNMOD2": ["scan_on"], b"SCNMOD3": ["scan_on"],
         }.get(command, [])
-        ack = b"\x06" if command[:6] in (b"SCNTRG", b"SCNENA") else b"\x15"
+        ack = b"\x06" if command[:6] in (b"SCNTRG", b"SCNENA", b"SCNMOD") else b"\x15"
         answer += b"\x02\x01" + match.group(1) + match.group(2) + command + ack + b";\x03"
     return actions, answer, match.end()
 

@@ -73,6 +73,11 @@ class ScannerSimulator:
         """Whether a code shown now would be read at once."""
         return self._scan_on or self._armed
 
+    @property
+    def connected(self) -> bool:
+        """Whether a host is on the line (a TCP client connected, or the pty open)."""
+        return self.link.plugged and (bool(self.link._clients) or self.link.pty_path is not None)
+
     def emit(self, code: str | bytes) -> str:
         """Show ``code`` to the module; returns ``"sent"`` or ``"held"`` (not reading)."""
         raw = code.encode("utf-8") if isinstance(code, str) else bytes(code)

@@ -73,6 +73,13 @@ class Rig:
         return self.sim
 
 
+def wait_connected(sim: ScannerSimulator) -> None:
+    """TCP connect returns before the simulator's link has accepted the host."""
+    deadline = time.monotonic() + 3
+    while not sim.connected and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def rig(request: pytest.FixtureRequest) -> Iterator[Rig]:
     bus = EventBus()
@@ -91,6 +98,8 @@ def rig(request: pytest.FixtureRequest) -> Iterator[Rig]:
 @pytest.fixture
 def scanner(rig: Rig) -> Iterator[SerialScanner]:
     device = rig.scanner()
+    if rig.sim is not None:
+        wait_connected(rig.sim)
     try:
         yield device
     finally:
@@ -191,6 +200,7 @@ def test_unplug_reports_offline_then_recovers(rig: Rig, scanner: SerialScanner) 
     assert scanner.status().state is DeviceState.OFFLINE
     sim.replug()
     assert rig.events.next(STATE_TOPIC).data["state"] == "online"
+    wait_connected(sim)
     sim.emit("AFTER")
     assert rig.events.next(CODE_TOPIC).text == "AFTER"
     assert scanner.status().details["scanner"] == "on"
@@ -210,6 +220,7 @@ def test_vendor_profiles_read_only_when_enabled(
     device = SerialScanner.from_config(
         {"url": urls["tcp"], "baudrate": BAUD, "profile": profile, "mode": mode}, rig.bus)
     request.addfinalizer(device.close)
+    wait_connected(sim)
     deadline = time.monotonic() + 3
     while sim.reading and time.monotonic() < deadline:  # the driver switches reading off
         time.sleep(0.02)

@@ -1,0 +1,127 @@
+"""Shared widgets of every screen: themed labels and buttons, the top bar (back, home,
+repeat prompt 重听, elderly mode 长辈版, settings), the on-screen keyboard, a QR image, the
+idle warning and the base class of all screens. Their look lives in widgets.kv and binds to
+the app's Theme, so mode, scheme and language changes re-render live.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import qrcode
+from kivy.app import App
+from kivy.graphics.texture import Texture
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.uix.modalview import ModalView
+from kivy.uix.screenmanager import Screen
+
+
+class EbtLabel(Label):
+    """Body text: wraps to its width, grows to its text's height."""
+
+
+class EbtTitle(EbtLabel):
+    """A screen or section title."""
+
+
+class EbtButton(ButtonBehavior, Label):
+    """A touch target at least the profile's minimum size; ``ebt_id`` names it for tests."""
+
+    ebt_id = StringProperty("")
+    kind = StringProperty("plain")          # plain, primary, accent, danger
+    selected = BooleanProperty(False)
+
+
+class TopBar(BoxLayout):
+    """Title plus back, home, repeat-prompt, elderly-mode and settings controls."""
+
+    title = StringProperty("")
+    show_back = BooleanProperty(True)
+
+
+class KeyPad(GridLayout):
+    """An on-screen keyboard; calls ``on_key(key)`` of its ``target``."""
+
+    keys = ListProperty([])
+    target = ObjectProperty(None, allownone=True)
+
+    def on_keys(self, _instance: Any, keys: list[str]) -> None:
+        """Rebuild the key buttons."""
+        self.clear_widgets()
+        for key in keys:
+            button = EbtButton(text=key, ebt_id=f"key_{key}")
+            button.bind(on_release=lambda b, k=key: self._press(k))
+            self.add_widget(button)
+
+    def _press(self, key: str) -> None:
+        if self.target is not None:
+            self.target.on_key(key)
+
+
+class QrImage(Image):
+    """Draws ``payload`` as a QR code (black on white, with its quiet zone)."""
+
+    payload = StringProperty("")
+
+    def on_payload(self, _instance: Any, payload: str) -> None:
+        """Render the QR matrix into a texture."""
+        if not payload:
+            self.texture = None
+            return
+        matrix = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        matrix.add_data(payload)
+        matrix.make(fit=True)
+        cells = matrix.get_matrix()
+        size = len(cells)
+        pixels = bytearray()
+        for row in reversed(cells):      # textures start at the bottom
+            for dark in row:
+                pixels += b"\x00\x00\x00" if dark else b"\xff\xff\xff"
+        texture = Texture.create(size=(size, size), colorfmt="rgb")
+        texture.mag_filter = "nearest"
+        texture.blit_buffer(bytes(pixels), colorfmt="rgb", bufferfmt="ubyte")
+        self.texture = texture
+
+
+class IdleWarning(ModalView):
+    """The idle warning: countdown and a big 'continue' button."""
+
+    seconds = NumericProperty(0)
+
+
+class Notice(EbtLabel):
+    """A message to the citizen (errors, faults) shown in the danger colour."""
+
+
+class KioskScreen(Screen):
+    """Base of every screen: ``prompt`` is the voice key, ``refresh`` renders state."""
+
+    prompt = StringProperty("")
+    notice = StringProperty("")
+
+    @property
+    def app(self) -> Any:
+        """The running KioskApp."""
+        return App.get_running_app()
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        """Render the current state before the screen shows."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Fill the screen from the app's state (override)."""
+
+    def demo(self, **state: Any) -> None:
+        """Fill the screen with representative content for audits (override when needed)."""
+        self.refresh()
