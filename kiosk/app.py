@@ -16,6 +16,8 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.composition import Terminal
+from kiosk.flows.items import progress_item
 from kiosk.flows.journey import Journey
 from kiosk.flows.steps import Step
 from kiosk.payloads import classify
@@ -86,6 +89,8 @@ class KioskApp(App):
         self._warning: IdleWarning | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self.first_frame_event = threading.Event()
+        self.service_points: list[Any] = []
+        self.recent_errors: deque[str] = deque(maxlen=20)
 
     # -- Kivy life cycle ---------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -102,14 +107,38 @@ class KioskApp(App):
         bus = self.terminal.bus
         for topic in ("idcard.*", "scanner.code", "printer.*"):
             self._unsubscribe.append(bus.subscribe(topic, self._from_bus))
+        for topic in ("journey.print_failed", "*.state"):
+            self._unsubscribe.append(bus.subscribe(topic, self._note_error))
         Window.bind(on_touch_down=self._touched)
         Clock.schedule_interval(self._tick, 0.5)
         Clock.schedule_once(lambda _dt: self.first_frame_event.set(), 0)
         return manager
 
     def on_start(self) -> None:
-        """Announce the first screen."""
+        """Announce the first screen; fetch the service points in the background."""
         self._entered("attract")
+        self.run_async(self._load_points, self._points_loaded)
+
+    def _load_points(self) -> list[Any]:
+        try:
+            return list(self.terminal.platform.service_points())
+        except Exception:  # the map says the points are unavailable
+            log.warning("service points unavailable")
+            return []
+
+    def _points_loaded(self, points: Any) -> None:
+        self.service_points = list(points or [])
+        if self.root.current in ("attract", "map"):
+            self._refresh_current()
+
+    def _note_error(self, topic: str, payload: Any) -> None:
+        """Keep the last faults for the maintenance screen (device and journey codes only)."""
+        state = getattr(payload, "state", None) or getattr(payload, "data", {}).get("state")
+        if topic.endswith(".state") and str(getattr(state, "value", state)) == "online":
+            return
+        detail = payload.get("completion", "") if isinstance(payload, dict) else str(
+            getattr(state, "value", state) or "")
+        self.recent_errors.append(f"{time.strftime('%H:%M:%S')} {topic} {detail}")
 
     def on_stop(self) -> None:
         """Wipe the visit and stop listening to the bus."""
@@ -213,6 +242,27 @@ class KioskApp(App):
         self.journey = Journey(item, self.session, self.terminal.ports)
         self.terminal.bus.publish("journey.started", {"item": code, "flow": item.flow})
         self.show_step()
+
+    def browse(self, mode: str) -> None:
+        """Browse by department or by life event."""
+        self.root.get_screen("browse").mode = mode
+        self.root.get_screen("browse").group = ""
+        self.go("browse")
+
+    def start_progress(self, case_no: str = "", open_screen: bool = True) -> None:
+        """办件进度查询 for any case; with ``case_no`` look it up at once."""
+        self.journey = Journey(progress_item(), self.session, self.terminal.ports)
+        if not open_screen:
+            return
+        self.show_step()
+        if case_no:
+            self.root.get_screen("progress").lookup(case_no)
+
+    def open_demo_journey(self, code: str) -> None:
+        """For ``show``: a journey on ``code`` if none is open (audits, screenshots)."""
+        item = self.terminal.catalog.get(code)
+        if item is not None and (self.journey is None or self.journey.item.code != code):
+            self.journey = Journey(item, self.session, self.terminal.ports)
 
     def show_step(self) -> None:
         """Show the screen of the journey's current step (or end the visit when done)."""
@@ -328,7 +378,7 @@ class KioskApp(App):
             self.idle.touch()
             handler = getattr(screen, "on_code", None)
             if handler is not None:
-                handler(classify(payload.raw))
+                handler(classify(payload.raw), payload.text)
             return
         handler = getattr(screen, "on_device_event", None)
         if handler is not None:

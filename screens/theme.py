@@ -40,11 +40,11 @@ class Theme(EventDispatcher):
     text = ColorProperty()
     muted = ColorProperty()
     primary = ColorProperty()
-    on_primary = ColorProperty()
+    fg_primary = ColorProperty()     # text on primary (on_* names are Kivy events)
     accent = ColorProperty()
-    on_accent = ColorProperty()
+    fg_accent = ColorProperty()
     danger = ColorProperty()
-    on_danger = ColorProperty()
+    fg_danger = ColorProperty()
     outline = ColorProperty()
     body = NumericProperty()
     title = NumericProperty()
@@ -75,9 +75,10 @@ class Theme(EventDispatcher):
             raise ValueError(f"unknown scheme {scheme!r}")
         colours: ColourScheme = SCHEMES[scheme]
         profile: SizeProfile = SIZE_PROFILES[mode]
-        for name in ("background", "surface", "text", "primary", "on_primary", "accent",
-                     "on_accent", "danger", "on_danger"):
+        for name in ("background", "surface", "text", "primary", "accent", "danger"):
             setattr(self, name, get_color_from_hex(getattr(colours, name)))
+        for name in ("primary", "accent", "danger"):
+            setattr(self, f"fg_{name}", get_color_from_hex(getattr(colours, f"on_{name}")))
         self.muted = get_color_from_hex(colours.muted_text)
         self.outline = get_color_from_hex(colours.muted_text)
         self.body = dp(profile.body_dp)

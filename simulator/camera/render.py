@@ -136,9 +136,9 @@ def finish(frame: np.ndarray, scene: Scene, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed + 1)
     if scene.glare > 0:
         yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
-        gx = (scene.center[0] + rng.uniform(-0.08, 0.08)) * width
-        gy = (scene.center[1] + rng.uniform(-0.12, 0.12)) * height
-        radius = 0.12 * height
+        gx = (scene.center[0] + rng.uniform(-0.04, 0.04)) * width  # on the phone's screen
+        gy = (scene.center[1] + rng.uniform(-0.06, 0.06)) * height
+        radius = 0.1 * height
         spot = np.exp(-((xx - gx) ** 2 / (2 * (radius * 1.6) ** 2)
                         + (yy - gy) ** 2 / (2 * radius ** 2)))
         image += (255 * scene.glare * spot)[:, :, None] * (1 - image / 320)

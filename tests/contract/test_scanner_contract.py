@@ -15,6 +15,7 @@ import pytest
 
 from drivers.base import DeviceState
 from drivers.errors import DeviceOpenError
+from drivers.registry import DriverRegistry
 from drivers.scanner.event import CODE_TOPIC, STATE_TOPIC, ScanEvent
 from drivers.scanner.serial_scanner import SerialScanner
 from kiosk.events import EventBus
@@ -119,6 +120,16 @@ def test_enable_and_disable_are_accepted(scanner: SerialScanner) -> None:
     assert scanner.status().details["scanner"] == "on"
     assert scanner.disable().ok
     assert scanner.status().details["scanner"] == "off"
+
+
+def test_registry_builds_the_driver_from_config(rig: Rig) -> None:
+    config = {"type": "serial", "url": rig.url, "baudrate": rig.baud}
+    device = DriverRegistry().create("scanner", config, rig.bus)
+    try:
+        assert isinstance(device, SerialScanner)
+        assert device.status().state is DeviceState.ONLINE
+    finally:
+        device.close()
 
 
 def test_absent_device_is_a_loud_open_error() -> None:

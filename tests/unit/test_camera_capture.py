@@ -124,3 +124,15 @@ def test_image_file_source(tmp_path: Path, bus: EventBus) -> None:
 def test_absent_sources_fail_loudly(source: str, bus: EventBus) -> None:
     with pytest.raises(DeviceOpenError):
         OpenCvCamera.from_config({"type": "opencv", "source": source}, bus)
+
+
+def test_registry_builds_the_camera(sim: SyntheticCameraSource, bus: EventBus) -> None:
+    from drivers.registry import DriverRegistry
+
+    device = DriverRegistry().create("camera", {"type": "opencv", "source": sim.url,
+                                                "decoder": "pyzbar"}, bus)
+    try:
+        assert isinstance(device, OpenCvCamera)
+        assert device.capabilities().features["qr_decoder"] == "pyzbar"
+    finally:
+        device.close()

@@ -1,0 +1,33 @@
+"""Run the terminal against every simulator (headless: scripted journeys, screenshots, summary)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from kiosk.demo.runner import run_demo
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """``python -m kiosk demo [--headless] --out DIR``."""
+    parser.add_argument("--out", default="out/demo", help="output folder (default out/demo)")
+    parser.add_argument("--headless", action="store_true",
+                        help="run the scripted journeys (needs an X display such as Xvfb)")
+    parser.add_argument("--config", default=None, help="terminal TOML (default config/terminal.toml)")
+    parser.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait")
+    parser.add_argument("--only", action="append", default=None, metavar="JOURNEY",
+                        help="run only this journey (repeatable)")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not os.environ.get("DISPLAY"):
+        print("demo: no display; run it under xvfb-run (scripts/run does)")
+        return 2
+    try:
+        return run_demo(Path(args.out), headless=args.headless, config_path=args.config,
+                        orientation=args.orientation, only=args.only)
+    except (OSError, ValueError) as exc:
+        print(f"demo: {exc}")
+        return 1

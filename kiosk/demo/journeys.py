@@ -1,0 +1,231 @@
+"""The scripted journeys of the headless demo, in order. Each drives the real UI by touch
+and the simulators by their control surface, and checks what a citizen would see."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+from kiosk.demo.context import DemoContext
+
+CARD = "han"
+CASE_RE = re.compile(r"EBT1:CASE:(\d{20})")
+
+
+def _begin(ctx: DemoContext) -> object:
+    ui = ctx.ui
+    ui.wait_screen("attract")
+    return ctx.ui.on_main(lambda: ctx.app.session)
+
+
+def _ended(ctx: DemoContext, session: object) -> None:
+    ctx.ui.wait_screen("attract")
+    ctx.expect(getattr(session, "wiped", False), "the session was not wiped")
+    ctx.expect(getattr(session, "identity", 1) is None, "identity survived the wipe")
+    ctx.step("session wiped, attract screen back")
+
+
+def _search_open(ctx: DemoContext, keys: str, code: str) -> None:
+    ctx.tap("start")
+    ctx.ui.wait_screen("home")
+    ctx.tap("search")
+    ctx.ui.wait_screen("search")
+    ctx.type_keys(keys)
+    ctx.shot("search")
+    ctx.tap(f"hit_{code}")
+    ctx.ui.wait_screen("guide")
+
+
+def _identify(ctx: DemoContext, face: bool) -> None:
+    ctx.ui.wait_screen("identify")
+    ctx.shot("identify-card")
+    if face:
+        ctx.control("camera.face")
+    ctx.control("idcard.insert", card=CARD)
+    if face:
+        ctx.ui.wait(lambda: ctx.app.root.current_screen.phase == "face", "face phase")
+        time.sleep(0.4)
+        ctx.shot("identify-face")
+    ctx.ui.wait(lambda: ctx.app.root.current != "identify" and not ctx.app.busy,
+                "identity accepted", timeout=30)
+    ctx.control("idcard.remove")
+    ctx.control("camera.nothing")
+    ctx.expect(ctx.ui.on_main(lambda: ctx.app.session.identified), "not identified")
+
+
+def _print_result(ctx: DemoContext) -> tuple[str, str]:
+    before = ctx.printed_jobs()
+    ctx.tap("print")
+    png, txt = ctx.wait_printed(before + 1)
+    ctx.ui.wait_idle()
+    return str(png), txt.read_text(encoding="utf-8", errors="replace")
+
+
+def guide_by_pinyin(ctx: DemoContext) -> None:
+    """A guide lookup by pinyin initials; the guide is printed."""
+    session = _begin(ctx)
+    _search_open(ctx, "xwpxjg", "KM-EDU-008")
+    text = ctx.ui.text_on_screen()
+    ctx.expect("校外培训机构查询" in text and "办理流程" in text, "guide not shown")
+    ctx.shot("guide")
+    before = ctx.printed_jobs()
+    ctx.tap("print_guide")
+    ctx.wait_printed(before + 1)
+    ctx.tap("start_item")          # 完成 for a guide-only item
+    _ended(ctx, session)
+
+
+def provident_fund_query(ctx: DemoContext) -> None:
+    """住房公积金账户查询 with the ID card; the result printed as a slip."""
+    session = _begin(ctx)
+    _search_open(ctx, "zfgjjzhcx", "KM-HPF-002")
+    ctx.tap("start_item")
+    _identify(ctx, face=False)
+    ctx.ui.wait_screen("result")
+    text = ctx.ui.text_on_screen()
+    ctx.expect("530102********1313" in text, "masked ID missing on the result")
+    ctx.expect("530102198503121313" not in text, "full ID number on screen")
+    ctx.shot("result")
+    _png, slip = _print_result(ctx)
+    ctx.expect("530102198503121313" not in slip, "full ID number printed")
+    ctx.tap("finish")
+    _ended(ctx, session)
+
+
+def social_security_certificate(ctx: DemoContext) -> None:
+    """社会保险个人参保证明: card + face, preview, printed as a slip with its QR."""
+    session = _begin(ctx)
+    ctx.tap("start")
+    ctx.ui.wait_screen("home")
+    ctx.tap("browse_dept")
+    ctx.ui.wait_screen("browse")
+    dept = ctx.ui.on_main(lambda: ctx.app.terminal.catalog.get("KM-HRSS-001").department)
+    ctx.tap(f"group_{dept}")
+    ctx.tap("item_KM-HRSS-001")
+    ctx.ui.wait_screen("guide")
+    ctx.tap("start_item")
+    _identify(ctx, face=True)
+    ctx.ui.wait_screen("result")
+    ctx.expect("验证码" in ctx.ui.text_on_screen(), "certificate preview missing")
+    ctx.shot("certificate")
+    _png, slip = _print_result(ctx)
+    ctx.expect("验证码" in slip, "certificate slip lacks the verification code")
+    ctx.tap("finish")
+    _ended(ctx, session)
+
+
+def application_with_receipt(ctx: DemoContext) -> None:
+    """租房提取住房公积金: commitment, form, e-licence + photos, submit, receipt."""
+    session = _begin(ctx)
+    _search_open(ctx, "zftq", "KM-HPF-005")
+    ctx.tap("start_item")
+    _identify(ctx, face=True)
+    ctx.ui.wait_screen("commitment")
+    ctx.shot("commitment")
+    ctx.tap("accept")
+    ctx.ui.wait_screen("form")
+    ctx.type_keys("13987654321")
+    licence = ctx.sample_codes(CARD)["licence:idcard"]
+    ctx.control("scanner.emit", text=licence)
+    ctx.ui.wait(lambda: "居民身份证" in ctx.app.root.current_screen.provided, "e-licence")
+    ctx.tap("photo_房屋租赁合同")
+    ctx.tap("photo_《租房提取住房公积金申请表》")
+    ctx.shot("form")
+    ctx.tap("submit")
+    ctx.ui.wait_screen("result", timeout=30)
+    case_no = ctx.ui.on_main(lambda: ctx.app.journey.data.get("case_no"))
+    ctx.expect(bool(case_no) and len(case_no) == 20, "no case number")
+    ctx.shot("receipt")
+    _png, receipt = _print_result(ctx)
+    found = CASE_RE.search(receipt)
+    ctx.expect(found is not None and found.group(1) == case_no, "receipt QR lacks the case")
+    ctx.memo["case_no"] = case_no
+    ctx.step("case number issued", case=case_no[:6] + "…")
+    ctx.tap("finish")
+    ctx.ui.wait_screen("evaluate")
+    ctx.tap("eval_later")
+    _ended(ctx, session)
+
+
+def progress_by_receipt_qr(ctx: DemoContext) -> None:
+    """Progress by scanning the receipt's QR code at the scanner."""
+    session = _begin(ctx)
+    ctx.tap("start")
+    ctx.ui.wait_screen("home")
+    ctx.tap("progress")
+    ctx.ui.wait_screen("progress")
+    ctx.control("scanner.emit", text="EBT1:CASE:" + ctx.memo["case_no"])
+    ctx.ui.wait_screen("result")
+    text = ctx.ui.text_on_screen()
+    ctx.expect(ctx.memo["case_no"] in text, "progress does not show the case")
+    ctx.shot("progress")
+    ctx.tap("finish")
+    ctx.ui.wait_screen("evaluate")
+    ctx.memo["session"] = session
+
+
+def evaluation(ctx: DemoContext) -> None:
+    """好差评 after the progress check: a bad review needs a reason; queued and sent."""
+    session = ctx.memo.get("session") or _begin(ctx)
+    ctx.ui.wait_screen("evaluate")
+    ctx.tap("level_2")
+    ctx.tap("eval_submit")
+    ctx.expect(ctx.ui.current() == "evaluate", "a bad review went through without a reason")
+    ctx.tap("reason_0")
+    ctx.shot("evaluate")
+    ctx.tap("eval_submit")
+    _ended(ctx, session)
+    outbox = ctx.app.terminal.outbox
+    ctx.ui.wait(lambda: outbox.counts().get("pending", 0) == 0, "evaluation delivered", 20)
+
+
+def elderly_mode(ctx: DemoContext) -> None:
+    """长辈版: larger text, fewer bigger tiles; a traffic-violation query by tile."""
+    session = _begin(ctx)
+    ctx.tap("elderly")
+    ctx.expect(ctx.ui.on_main(lambda: ctx.app.theme.mode) == "elderly", "elderly mode off")
+    ctx.shot("attract")
+    ctx.tap("start")
+    ctx.ui.wait_screen("home")
+    ctx.shot("home")
+    ctx.tap("item_KM-TRAFFIC-001")
+    ctx.ui.wait_screen("guide")
+    ctx.tap("start_item")
+    _identify(ctx, face=False)
+    ctx.ui.wait_screen("result")
+    ctx.shot("result")
+    ctx.tap("finish")
+    _ended(ctx, session)
+    ctx.expect(ctx.ui.on_main(lambda: ctx.app.theme.mode) == "standard",
+               "elderly mode survived the visit")
+
+
+def paper_out(ctx: DemoContext) -> None:
+    """Printer out of paper: the receipt's QR stays on screen and operators are told."""
+    session = _begin(ctx)
+    ctx.control("printer.fault", name="paper_out")
+    _search_open(ctx, "zfgjjzhcx", "KM-HPF-002")
+    ctx.tap("start_item")
+    _identify(ctx, face=False)
+    ctx.ui.wait_screen("result")
+    ctx.tap("print")
+    ctx.ui.wait_idle(timeout=40)
+    text = ctx.ui.text_on_screen()
+    ctx.expect("打印机暂时无法打印" in text, "the paper fault was not explained")
+    ctx.shot("paper-out")
+    ctx.control("printer.clear")
+    ctx.tap("finish")
+    _ended(ctx, session)
+
+
+JOURNEYS: list[tuple[str, Callable[[DemoContext], None]]] = [
+    ("guide_by_pinyin", guide_by_pinyin),
+    ("provident_fund_query", provident_fund_query),
+    ("social_security_certificate", social_security_certificate),
+    ("application_with_receipt", application_with_receipt),
+    ("progress_by_receipt_qr", progress_by_receipt_qr),
+    ("evaluation", evaluation),
+    ("elderly_mode", elderly_mode),
+    ("printer_paper_out", paper_out),
+]

@@ -1,0 +1,52 @@
+"""Item guide: every guide element, readable and printable, then 开始办理."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.flows.guide import guide_sections, guide_slip
+from screens.widgets import EbtLabel, EbtTitle, KioskScreen
+
+
+class GuideScreen(KioskScreen):
+    """Renders the journey's item guide."""
+
+    prompt = "guide"
+
+    def refresh(self) -> None:
+        """Fill the sections from the current journey's item."""
+        app = self.app
+        box = self.ids.sections
+        box.clear_widgets()
+        journey = app.journey
+        if journey is None:
+            return
+        self.ids.title_bar.title = journey.item.name
+        for title, text in guide_sections(journey.item):
+            box.add_widget(EbtTitle(text=app.tr(title), font_size=app.theme.body * 1.1))
+            box.add_widget(EbtLabel(text=text))
+        self.ids.start.text = app.tr("完成" if journey.item.flow == "guide" else "开始办理")
+
+    def print_guide(self) -> None:
+        """Print the guide on the receipt printer."""
+        app = self.app
+        journey = app.journey
+        printer = app.terminal.ports.printer
+        if journey is None or printer is None:
+            self.notice = app.tr("打印机暂时无法打印。")
+            return
+        doc = guide_slip(journey.item, app.terminal.terminal_id, app.terminal.ports.now())
+
+        def done(result: Any) -> None:
+            ok = result is not None and result.ok
+            self.notice = app.tr("指南已打印，请取走。") if ok else app.tr(
+                "打印机暂时无法打印。请拍照保存本页，工作人员已收到通知。")
+            if not ok:
+                app.terminal.bus.publish("journey.print_failed", {"item": journey.item.code})
+
+        app.run_async(lambda: printer.print_document(doc, timeout=30), done)
+
+    def demo(self, **state: Any) -> None:
+        """Open the guide of ``code`` (default: the provident-fund account query)."""
+        self.app.open_demo_journey(str(state.get("code", "KM-HPF-002")))
+        self.refresh()

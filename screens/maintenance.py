@@ -1,0 +1,96 @@
+"""Maintenance (operator PIN): device self-test, paper state, last errors, catalog sync,
+and the only way out of the kiosk to the desktop."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from screens.widgets import EbtLabel, KioskScreen
+
+MAX_ATTEMPTS = 5
+
+
+class MaintenanceScreen(KioskScreen):
+    """Locked until the operator PIN is typed."""
+
+    prompt = ""
+    unlocked = BooleanProperty(False)
+    pin = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._attempts = 0
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        """The PIN keypad."""
+        self.ids.keypad.keys = [*list("1234567890"), "退格", "确定"]
+        self.ids.keypad.target = self
+
+    def on_key(self, key: str) -> None:
+        """PIN digits; 确定 checks the PIN (constant-time) with a bounded number of tries."""
+        if key == "退格":
+            self.pin = self.pin[:-1]
+        elif key == "确定":
+            expected = str(self.app.terminal.config.get("terminal", {}).get("operator_pin", ""))
+            if self._attempts < MAX_ATTEMPTS and expected and hmac.compare_digest(
+                    self.pin.encode(), expected.encode()):
+                self.unlocked, self._attempts = True, 0
+                self.app.terminal.bus.publish("maintenance.entered", None)
+                self.refresh()
+            else:
+                self._attempts += 1
+                self.notice = self.app.tr("密码错误")
+            self.pin = ""
+        elif len(self.pin) < 12:
+            self.pin += key
+
+    def refresh(self) -> None:
+        """Device states, paper, last errors, catalog version."""
+        box = self.ids.report
+        box.clear_widgets()
+        if not self.unlocked:
+            return
+        app = self.app
+        terminal = app.terminal
+        for name, state in terminal.device_states().items():
+            details = ", ".join(f"{k}={v}" for k, v in state.items() if k not in ("message",)
+                                and v not in (None, ""))
+            box.add_widget(EbtLabel(text=f"{name}: {details} {state.get('message', '')}"))
+        printer = terminal.devices.get("printer")
+        paper = printer.status().details.get("paper", "unknown") if printer else "no printer"
+        box.add_widget(EbtLabel(text=app.tr("纸张") + f": {paper}", bold=True))
+        box.add_widget(EbtLabel(text=app.tr("目录版本") + f": {terminal.catalog.version()}  "
+                                f"{terminal.catalog_error or 'ok'}"))
+        pending = terminal.outbox.counts().get("pending", 0)
+        box.add_widget(EbtLabel(text=app.tr("待发送") + f": {pending}"))
+        box.add_widget(EbtTitle2(text=app.tr("最近错误")))
+        for line in list(app.recent_errors)[-8:] or ["—"]:
+            box.add_widget(EbtLabel(text=line, color=app.theme.muted))
+
+    def self_test(self) -> None:
+        """Reset every device and report."""
+        devices = list(self.app.terminal.devices.values())
+        self.app.run_async(lambda: [d.reset() for d in devices], lambda _r: self.refresh())
+
+    def sync_catalog(self) -> None:
+        """Sync the catalog from the platform now."""
+        self.app.run_async(self.app.terminal.refresh_catalog, lambda _r: self.refresh())
+
+    def on_leave(self, *_args: Any) -> None:
+        """Lock again."""
+        self.unlocked, self.pin = False, ""
+
+    def demo(self, **state: Any) -> None:
+        """The unlocked report."""
+        self.unlocked = bool(state.get("unlocked", True))
+        self.refresh()
+
+
+class EbtTitle2(EbtLabel):
+    """A bold section label inside the report."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(bold=True, **kwargs)

@@ -1,0 +1,55 @@
+"""Settings the citizen can reach on every screen: elderly mode, colour scheme, language,
+voice volume and speed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.appearance import SCHEMES
+from kiosk.i18n import LANGUAGES
+from screens.widgets import EbtButton, KioskScreen
+
+SCHEME_NAMES = {"standard": "标准配色", "high_contrast_dark": "高对比度（黑底白字）",
+                "yellow_on_black": "黄字黑底"}
+VOLUMES = {"小": 0.4, "中": 0.7, "大": 1.0}
+RATES = {"慢速": "slow", "正常": "normal"}
+
+
+class SettingsScreen(KioskScreen):
+    """Choosers that re-render the whole UI live."""
+
+    prompt = "settings"
+
+    def refresh(self) -> None:
+        """Build the chooser buttons with the current choice marked."""
+        app = self.app
+        self._fill("schemes", [(SCHEME_NAMES.get(n, n), f"scheme_{n}", n == app.theme.scheme,
+                                lambda n=n: app.set_scheme(n)) for n in SCHEMES])
+        self._fill("langs", [(label, f"lang_{c}", c == app.lang,
+                              lambda c=c: app.set_language(c)) for c, label in LANGUAGES.items()])
+        self._fill("modes", [(app.tr("标准版"), "mode_standard", app.theme.mode == "standard",
+                              lambda: app.set_elderly(False)),
+                             (app.tr("长辈版"), "mode_elderly", app.theme.mode == "elderly",
+                              lambda: app.set_elderly(True))])
+        voice = app.terminal.voice
+        self._fill("volumes", [(app.tr(k), f"volume_{k}", False,
+                                lambda v=v: voice.set_volume(v)) for k, v in VOLUMES.items()])
+        self._fill("rates", [(app.tr(k), f"rate_{r}", False,
+                              lambda r=r: voice.set_rate(r)) for k, r in RATES.items()])
+
+    def _fill(self, box_id: str, entries: list[tuple[str, str, bool, Any]]) -> None:
+        box = self.ids[box_id]
+        box.clear_widgets()
+        for text, ebt_id, selected, action in entries:
+            button = EbtButton(text=self.app.tr(text), ebt_id=ebt_id, selected=selected,
+                               kind="primary" if selected else "plain")
+            button.bind(on_release=lambda _b, a=action: self._do(a))
+            box.add_widget(button)
+
+    def _do(self, action: Any) -> None:
+        action()
+        self.refresh()
+
+    def demo(self, **state: Any) -> None:
+        """The choosers as they are."""
+        self.refresh()
