@@ -130,6 +130,7 @@ def _transitions(app: Any, figures: dict[str, Any], _sessions: int, out_dir: Pat
 
     ui = UiDriver(app)
     ctx = DemoContext(ui, app, suite, out_dir)
+    flips = _flip_timer(app, ui)
     passed = 0
     try:
         app.first_frame_event.wait(30)
@@ -144,9 +145,46 @@ def _transitions(app: Any, figures: dict[str, Any], _sessions: int, out_dir: Pat
                     suite.control(action)
                 ui.on_main(app.end_visit)
         figures["journeys"] = f"{passed}/{len(JOURNEYS)}"
-        figures["transitions_ms"] = [round(t * 1000, 2) for _a, _b, t in ui.transitions]
+        figures["transitions_ms"] = [round(t * 1000, 2) for _a, _b, t in flips]
+        figures["slowest"] = [f"{a}→{b} {t * 1000:.0f} ms" for a, b, t in
+                              sorted(flips, key=lambda f: -f[2])[:5]]
+        figures["driver_round_trip_ms"] = [round(t * 1000, 2) for _a, _b, t in ui.transitions]
     finally:
         ui.on_main(app.stop, timeout=10)
+
+
+def _flip_timer(app: Any, ui: Any) -> list[tuple[str, str, float]]:
+    """Seconds from each touch to the first frame flipped showing another screen.
+
+    The touch is taken as the cause when the new screen appears within
+    ``CAUSE_WINDOW_S`` and before any other touch; a screen changed by a card or a
+    scanned code (no touch) is not counted."""
+    from kivy.core.window import Window
+
+    flips: list[tuple[str, str, float]] = []
+    watch: dict[str, Any] = {}
+
+    def on_flip(*_a: Any) -> None:
+        if watch and app.root.current != watch["before"]:
+            elapsed = time.perf_counter() - watch["at"]
+            if elapsed <= CAUSE_WINDOW_S:
+                flips.append((watch["before"], app.root.current, elapsed))
+            watch.clear()
+
+    Window.bind(on_flip=on_flip)
+    original = ui._touch
+
+    def touch(ebt_id: str) -> Any:
+        found = original(ebt_id)
+        if found is not None:
+            watch.update(before=found[0], at=found[1])
+        return found
+
+    ui._touch = touch
+    return flips
+
+
+CAUSE_WINDOW_S = 2.0
 
 
 def _sessions(app: Any, figures: dict[str, Any], total: int, _out: Path, _suite: Any) -> None:
@@ -286,6 +324,12 @@ def _report(config_path: Path, args: argparse.Namespace) -> int:
     if lat:
         print(f"touch to next screen drawn: p50 {_pct(lat, 0.5):.1f} ms, p95 {_pct(lat, 0.95):.1f}"
               f" ms over {len(lat)} transitions [target p95 ≤ 100 ms]")
+    if transitions.get("slowest"):
+        print(f"  slowest: {', '.join(transitions['slowest'])}")
+    trip = transitions.get("driver_round_trip_ms", [])
+    if trip:
+        print(f"  (the demo driver's own round trip, touch → next frame seen by the script: "
+              f"p50 {_pct(trip, 0.5):.1f} ms, p95 {_pct(trip, 0.95):.1f} ms)")
     print(f"memory after 10 sessions: RSS {memory['rss_mb_10']:.1f} MB, PSS "
           f"{memory['pss_mb_10']:.1f} MB; after {n}: RSS {memory[f'rss_mb_{n}']:.1f} MB, PSS "
           f"{memory[f'pss_mb_{n}']:.1f} MB; growth {growth:.2f} MB per 1,000 sessions "

@@ -16,8 +16,6 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,9 +31,9 @@ from kiosk.composition import Terminal
 from kiosk.flows.items import progress_item
 from kiosk.flows.journey import Journey
 from kiosk.flows.steps import Step
-from kiosk.payloads import classify
 from kiosk.session import IdleState, IdleWatch, Session
 from kiosk.voice import ANNOUNCEMENTS, prompt_for
+from screens.bridge import DeviceBridge
 from screens.theme import Theme, register_cjk_font
 from screens.widgets import IdleWarning
 
@@ -62,7 +60,6 @@ SCREENS: dict[str, str] = {
 STEP_SCREENS = {Step.GUIDE: "guide", Step.IDENTIFY: "identify", Step.COMMITMENT: "commitment",
                 Step.FORM: "form", Step.CASE_ENTRY: "progress", Step.RESULT: "result",
                 Step.EVALUATE: "evaluate"}
-SCANNING_SCREENS = frozenset({"identify", "form", "progress", "evaluate"})
 
 
 class KioskApp(App):
@@ -87,10 +84,9 @@ class KioskApp(App):
         terminal.translator.on_change(self._language_changed)
         self._history: list[str] = []
         self._warning: IdleWarning | None = None
-        self._unsubscribe: list[Callable[[], None]] = []
+        self.bridge: DeviceBridge | None = None
         self.first_frame_event = threading.Event()
         self.service_points: list[Any] = []
-        self.recent_errors: deque[str] = deque(maxlen=20)
 
     # -- Kivy life cycle ---------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -104,12 +100,9 @@ class KioskApp(App):
             cls = getattr(importlib.import_module(module_name), cls_name)
             manager.add_widget(cls(name=name))
         manager.current = "attract"
-        bus = self.terminal.bus
-        for topic in ("idcard.*", "scanner.code", "printer.*"):
-            self._unsubscribe.append(bus.subscribe(topic, self._from_bus))
-        for topic in ("journey.print_failed", "*.state"):
-            self._unsubscribe.append(bus.subscribe(topic, self._note_error))
+        self.bridge = DeviceBridge(self)
         Window.bind(on_touch_down=self._touched)
+        Window.bind(on_request_close=lambda *_a, **_k: True)   # only the operator PIN exits
         Clock.schedule_interval(self._tick, 0.5)
         Clock.schedule_once(lambda _dt: self.first_frame_event.set(), 0)
         return manager
@@ -130,21 +123,6 @@ class KioskApp(App):
         self.service_points = list(points or [])
         if self.root.current in ("attract", "map"):
             self._refresh_current()
-
-    def _note_error(self, topic: str, payload: Any) -> None:
-        """Keep the last faults for the maintenance screen (device and journey codes only)."""
-        state = getattr(payload, "state", None) or getattr(payload, "data", {}).get("state")
-        if topic.endswith(".state") and str(getattr(state, "value", state)) == "online":
-            return
-        detail = payload.get("completion", "") if isinstance(payload, dict) else str(
-            getattr(state, "value", state) or "")
-        self.recent_errors.append(f"{time.strftime('%H:%M:%S')} {topic} {detail}")
-
-    def on_stop(self) -> None:
-        """Wipe the visit and stop listening to the bus."""
-        self.session.wipe()
-        for unsubscribe in self._unsubscribe:
-            unsubscribe()
 
     # -- text and voice ----------------------------------------------------------------
     def tr(self, message: str, *_deps: Any) -> str:
@@ -209,7 +187,8 @@ class KioskApp(App):
 
     def _entered(self, name: str) -> None:
         self.terminal.bus.publish("ui.screen", {"screen": name})
-        self._set_scanning(name in SCANNING_SCREENS)
+        if self.bridge is not None:
+            self.bridge.screen_entered(name)
         prompt = self.root.get_screen(name).prompt or name
         text = prompt_for(prompt) if prompt else ""
         if text:
@@ -361,28 +340,6 @@ class KioskApp(App):
             self.terminal.platform.end_session(token)
         except Exception:  # the platform expires it on its own
             log.info("platform session end not delivered")
-
-    # -- devices -----------------------------------------------------------------------
-    def _set_scanning(self, on: bool) -> None:
-        for name in ("scanner", "camera"):
-            device = self.terminal.devices.get(name)
-            if device is not None:
-                (device.enable if on else device.disable)()  # type: ignore[attr-defined]
-
-    def _from_bus(self, topic: str, payload: Any) -> None:
-        Clock.schedule_once(lambda _dt: self._deliver(topic, payload), 0)
-
-    def _deliver(self, topic: str, payload: Any) -> None:
-        screen = self.root.current_screen
-        if topic == "scanner.code":
-            self.idle.touch()
-            handler = getattr(screen, "on_code", None)
-            if handler is not None:
-                handler(classify(payload.raw), payload.text)
-            return
-        handler = getattr(screen, "on_device_event", None)
-        if handler is not None:
-            handler(topic, payload)
 
     def _refresh_current(self) -> None:
         screen = self.root.current_screen

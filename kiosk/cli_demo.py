@@ -14,7 +14,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="out/demo", help="output folder (default out/demo)")
     parser.add_argument("--headless", action="store_true",
                         help="run the scripted journeys (needs an X display such as Xvfb)")
-    parser.add_argument("--config", default=None, help="terminal TOML (default config/terminal.toml)")
+    parser.add_argument("--config", default=None,
+                        help="terminal TOML (default config/terminal.toml)")
     parser.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait")
     parser.add_argument("--only", action="append", default=None, metavar="JOURNEY",
                         help="run only this journey (repeatable)")

@@ -16,8 +16,9 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "kiosk"
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
-#: function names whose first string argument is a message id (Babel extraction keywords)
-KEYWORDS = ("_", "tr", "N_", "gettext")
+#: function names whose first string argument is a message id (Babel extraction keywords);
+#: ``speak`` is the app's "translate and say" helper
+KEYWORDS = ("_", "tr", "N_", "gettext", "speak")
 
 
 def N_(message: str) -> str:

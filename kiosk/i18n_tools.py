@@ -10,10 +10,9 @@ untranslated or obsolete-compiled messages; the i18n tests use the same function
 from __future__ import annotations
 
 import argparse
-import io
+import ast
 import re
 import sys
-import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -28,24 +27,52 @@ from kiosk.i18n import DOMAIN, KEYWORDS, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "babel.cfg"
-_CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+_CJK = re.compile(r"[\u3400-\u9fff]")  # ideographs; punctuation alone is not UI text
 _NAMES = "|".join(re.escape(k) for k in KEYWORDS)
 _KV_CALL = re.compile(
     r"(?<![\w.])(?:app\.|root\.|self\.)?(?:" + _NAMES
-    + r")\(\s*(['\"])((?:\\.|(?!\1).)*)\1\s*\)"
+    + r")\(\s*(['\"])((?:\\.|(?!\1).)*)\1\s*[,)]"
 )
 
 
 def extract_kv(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any,
 ) -> Iterator[tuple[int, str, str, list[str]]]:
-    """Babel extractor for Kivy .kv files: ``_("…")`` / ``app.tr("…")`` calls in any rule."""
+    """Babel extractor for Kivy .kv files: ``_("…")`` / ``app.tr("…", app.lang)`` calls
+    (the message is the first argument; further arguments are ignored)."""
     text = fileobj.read().decode(options.get("encoding", "utf-8"))
     for lineno, line in enumerate(text.splitlines(), start=1):
         for match in _KV_CALL.finditer(line):
             message = match.group(2).encode("utf-8").decode("unicode_escape").encode(
                 "latin-1").decode("utf-8")
             yield lineno, "_", message, []
+
+
+def _literals(node: ast.expr) -> Iterator[str]:
+    """String constants a translation call's first argument can evaluate to."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.IfExp):
+        yield from _literals(node.body)
+        yield from _literals(node.orelse)
+
+
+def extract_python(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any,
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for Python: calls to a keyword (``tr(…)``, ``app.tr(…)``…) whose
+    first argument is a string literal (or a conditional between literals). Unlike Babel's
+    token-based extractor it never glues together strings from nested expressions."""
+    tree = ast.parse(fileobj.read().decode(options.get("encoding", "utf-8")))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else (
+            func.attr if isinstance(func, ast.Attribute) else "")
+        if name in keywords:
+            for message in _literals(node.args[0]):
+                yield node.lineno, name, message, []
 
 
 def extract(root: Path = ROOT) -> Catalog:
@@ -85,10 +112,16 @@ def update(locale_dir: Path = LOCALE_DIR) -> dict[str, int]:
     missing: dict[str, int] = {}
     for language in LANGUAGES:
         catalog = load_po(language, locale_dir)
+        # translations of messages that left the sources (or were pre-translated) stay in
+        # the .po as obsolete entries and come back when the message does
+        memory = {m.id: m.string for m in [*catalog, *catalog.obsolete.values()]
+                  if m.id and m.string}
         catalog.update(extract(), no_fuzzy_matching=True)  # fresh: update shares messages
         catalog.project, catalog.version = "ebantong-kiosk", "0.1"
         catalog.fuzzy = False
-        catalog.obsolete.clear()
+        for message in catalog:
+            if message.id and not message.string and message.id in memory:
+                message.string = memory[message.id]
         if language.startswith("zh"):
             for message in catalog:
                 if message.id and not message.string:
@@ -148,22 +181,28 @@ def unwrapped_strings(root: Path = ROOT) -> list[str]:
 
 
 def _unwrapped_py(path: Path, root: Path) -> list[str]:
-    found: list[str] = []
-    tokens = list(tokenize.generate_tokens(io.StringIO(path.read_text("utf-8")).readline))
-    for i, tok in enumerate(tokens):
-        if tok.type != tokenize.STRING or not _CJK.search(tok.string):
-            continue
-        before = [t for t in tokens[max(0, i - 3) : i]
-                  if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT)]
-        called = (len(before) >= 2 and before[-1].string == "("
-                  and before[-2].string in KEYWORDS)
-        docstring = not before or before[-1].type in (tokenize.DEDENT,) or (
-            before[-1].string == ":" and tok.string.startswith(('"""', "'''")))
-        statement = tokens[i - 1].type in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT,
-                                           tokenize.DEDENT) if i else True
-        if not called and not docstring and not statement:
-            found.append(f"{path.relative_to(root)}:{tok.start[0]} {tok.string[:40]}")
-    return found
+    tree = ast.parse(path.read_text("utf-8"))
+    exempt: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            exempt.add(id(node.value))  # docstrings and bare strings
+        elif isinstance(node, ast.Compare):  # matching data ("== '居民身份证'"), not shown
+            exempt.update(id(n) for n in [node.left, *node.comparators])
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else (
+                func.attr if isinstance(func, ast.Attribute) else "")
+            if name in KEYWORDS:
+                stack = [node.args[0]]
+                while stack:
+                    arg = stack.pop()
+                    exempt.add(id(arg))
+                    if isinstance(arg, ast.IfExp):
+                        stack += [arg.body, arg.orelse]
+    return [f"{path.relative_to(root)}:{node.lineno} {node.value[:40]!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in exempt and _CJK.search(node.value)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -97,7 +97,8 @@ class Walker:
         """Class#id chain from the screen down to ``widget`` (last three parts)."""
         parts, node = [], widget
         while node is not None and node is not self.root.parent:
-            name = self.names.get(id(node)) or getattr(node, "name", "") or ""
+            name = (self.names.get(id(node)) or getattr(node, "ebt_id", "")
+                    or getattr(node, "name", "") or "")
             part = type(node).__name__ + (f"#{name}" if name else "")
             siblings = [w for w in getattr(node.parent, "children", [])
                         if type(w) is type(node)] if node is not self.root else []
@@ -240,26 +241,35 @@ class Driver:
 
     def _settle(self) -> Iterator[None]:
         manager = self.app.root
+        yield  # the frame in which the view was set up is laid out and drawn
         for _ in range(200):
-            yield
             transition = getattr(manager, "transition", None)
             if transition is None or not transition.is_active:
                 break
-        for _ in range(3):
+            yield
+        for _ in range(self.args.frames):
             yield
 
     def _steps(self) -> Iterator[None]:
+        """Views grouped by (mode, scheme, language): each switch re-renders the whole app,
+        so it is made once per group; within a group only the screen changes."""
         yield from self._settle()
         names = self.args.screens or list(self.app.screen_names())
-        combos = itertools.product(names, self.args.modes, self.args.schemes, self.args.languages)
-        for screen, mode, scheme, language in combos:
+        combos = itertools.product(self.args.modes, self.args.schemes, self.args.languages, names)
+        applied: tuple[str, str, str] | None = None
+        for mode, scheme, language, screen in combos:
             view = {"screen": screen, "mode": mode, "scheme": scheme, "language": language}
             try:
-                self.app.set_elderly(mode == "elderly")
-                self.app.set_scheme(scheme)
-                self.app.set_language(language)
+                if applied is None or applied[0] != mode:
+                    self.app.set_elderly(mode == "elderly")
+                if applied is None or applied[1] != scheme:
+                    self.app.set_scheme(scheme)
+                if applied is None or applied[2] != language:
+                    self.app.set_language(language)
+                applied = (mode, scheme, language)
                 self.app.show(screen)
             except Exception as exc:
+                applied = None  # state unknown: set everything again next time
                 self._emit({"view": view, "error": f"{type(exc).__name__}: {exc}"})
                 continue
             yield from self._settle()
@@ -300,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
                         default=["standard", "high_contrast_dark", "yellow_on_black"])
     parser.add_argument("--languages", nargs="+", default=["zh_CN", "en"])
     parser.add_argument("--screenshots", default=None)
+    parser.add_argument("--frames", type=int, default=1,
+                        help="extra frames drawn after a view is set up, before it is measured")
     args = parser.parse_args(argv)
     try:
         app = _load_app(args.app)

@@ -152,7 +152,7 @@ class UiDriver:
     def text_on_screen(self) -> str:
         """All label text of the current screen (and any open overlay)."""
         def collect() -> str:
-            texts = []
+            texts: list[str] = []
             for root in self._roots():
                 texts.extend(str(getattr(w, "text", "")) for w in _walk(root))
             return "\n".join(t for t in texts if t)

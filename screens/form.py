@@ -4,6 +4,7 @@ then submit."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from kiosk.flows.face import encode_jpeg
@@ -19,6 +20,7 @@ class FormScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.phone = ""
+        self.slot = ""
         self.provided: dict[str, dict[str, Any]] = {}
 
     def on_kv_post(self, base_widget: Any) -> None:
@@ -41,6 +43,8 @@ class FormScreen(KioskScreen):
         self.ids.phone.text = self.phone or app.tr("请输入11位手机号码")
         box = self.ids.materials
         box.clear_widgets()
+        if journey.item.flow == "appointment":
+            self._slots(box)
         for material in journey.item.raw.get("materials") or []:
             name = str(material.get("name", ""))
             got = self.provided.get(name)
@@ -57,6 +61,26 @@ class FormScreen(KioskScreen):
                                    size_hint_y=None, height=app.theme.target)
                 button.bind(on_release=lambda _b, n=name: self.photo(n))
                 box.add_widget(button)
+
+    def _slots(self, box: Any) -> None:
+        """预约: the next working days' half-day slots."""
+        app = self.app
+        box.add_widget(EbtLabel(text=app.tr("请选择预约时段"), bold=True))
+        today = app.terminal.ports.now().date()
+        days = [today + timedelta(days=n) for n in range(1, 8)
+                if (today + timedelta(days=n)).weekday() < 5][:3]
+        for day in days:
+            for half in ("09:00-12:00", "14:00-17:00"):
+                slot = f"{day.isoformat()} {half}"
+                button = EbtButton(text=slot, ebt_id=f"slot_{day.isoformat()}_{half[:2]}",
+                                   selected=slot == self.slot, size_hint_y=None,
+                                   height=app.theme.target)
+                button.bind(on_release=lambda _b, v=slot: self._pick(v))
+                box.add_widget(button)
+
+    def _pick(self, slot: str) -> None:
+        self.slot = slot
+        self.refresh()
 
     def photo(self, name: str) -> None:
         """Take the material's photo from the camera's current frame."""
@@ -105,12 +129,15 @@ class FormScreen(KioskScreen):
         if len(self.phone) != 11:
             self.notice = app.tr("请输入11位手机号码")
             return
-        form = {"phone": self.phone}
+        if journey.item.flow == "appointment" and not self.slot:
+            self.notice = app.tr("请选择预约时段")
+            return
+        form = {"phone": self.phone, **({"slot": self.slot} if self.slot else {})}
         materials = [{"name": m["name"], "via": m["via"]} for m in self.provided.values()]
         app.run_async(lambda: journey.submit_form(form, materials), lambda _s: self._done())
 
     def _done(self) -> None:
-        self.phone, self.provided = "", {}
+        self.phone, self.provided, self.slot = "", {}, ""
         self.app.show_step()
 
     def on_leave(self, *_args: Any) -> None:

@@ -37,7 +37,7 @@ class MaintenanceScreen(KioskScreen):
             expected = str(self.app.terminal.config.get("terminal", {}).get("operator_pin", ""))
             if self._attempts < MAX_ATTEMPTS and expected and hmac.compare_digest(
                     self.pin.encode(), expected.encode()):
-                self.unlocked, self._attempts = True, 0
+                self.unlocked, self._attempts, self.notice = True, 0, ""
                 self.app.terminal.bus.publish("maintenance.entered", None)
                 self.refresh()
             else:
@@ -62,12 +62,12 @@ class MaintenanceScreen(KioskScreen):
         printer = terminal.devices.get("printer")
         paper = printer.status().details.get("paper", "unknown") if printer else "no printer"
         box.add_widget(EbtLabel(text=app.tr("纸张") + f": {paper}", bold=True))
-        box.add_widget(EbtLabel(text=app.tr("目录版本") + f": {terminal.catalog.version()}  "
+        box.add_widget(EbtLabel(text=app.tr("目录版本") + f": {terminal.catalog.version}  "
                                 f"{terminal.catalog_error or 'ok'}"))
         pending = terminal.outbox.counts().get("pending", 0)
         box.add_widget(EbtLabel(text=app.tr("待发送") + f": {pending}"))
         box.add_widget(EbtTitle2(text=app.tr("最近错误")))
-        for line in list(app.recent_errors)[-8:] or ["—"]:
+        for line in list(app.bridge.recent_errors)[-8:] or ["—"]:
             box.add_widget(EbtLabel(text=line, color=app.theme.muted))
 
     def self_test(self) -> None:
@@ -81,7 +81,7 @@ class MaintenanceScreen(KioskScreen):
 
     def on_leave(self, *_args: Any) -> None:
         """Lock again."""
-        self.unlocked, self.pin = False, ""
+        self.unlocked, self.pin, self.notice = False, "", ""
 
     def demo(self, **state: Any) -> None:
         """The unlocked report."""

@@ -8,6 +8,8 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from kiosk.flows.steps import Step
+from kiosk.platform.models import QueryResult
 from kiosk.voice import ANNOUNCEMENTS
 from screens.widgets import EbtLabel, KioskScreen
 
@@ -88,5 +90,15 @@ class ResultScreen(KioskScreen):
         self.app.advance()
 
     def demo(self, **state: Any) -> None:
-        """Representative results are produced by the audit's demo journey."""
+        """A provident-fund account query result (sample figures, no personal data)."""
+        app = self.app
+        app.open_demo_journey(str(state.get("code", "KM-HPF-002")))
+        if app.journey is not None and not app.journey.data:
+            app.journey.data["query"] = QueryResult(
+                item_code=app.journey.item.code, title=app.journey.item.name,
+                summary=({"label": "账户状态", "value": "正常"},
+                         {"label": "月缴存额（元）", "value": "2424.00"},
+                         {"label": "账户余额（元）", "value": "69811.20"}),
+                columns=(), rows=(), generated_at="")
+            app.journey.step = Step.RESULT
         self.refresh()

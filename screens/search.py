@@ -44,7 +44,7 @@ class SearchScreen(KioskScreen):
         results = self.ids.results
         results.clear_widgets()
         if not query:
-            results.add_widget(EbtLabel(text=app.tr("例如：输入 SBZM 查找“社保证明”"),
+            results.add_widget(EbtLabel(text=app.tr("例如：输入 SHBX 查找“社会保险”事项"),
                                         color=app.theme.muted))
             return
         if query.isdigit() and valid_case_number(query):
@@ -62,8 +62,8 @@ class SearchScreen(KioskScreen):
             results.add_widget(EbtLabel(text=app.tr("没有找到相关事项，请换个说法。")))
 
     def demo(self, **state: Any) -> None:
-        """Show the hits of ``query`` (default "sbzm")."""
-        self.ids.query.text = str(state.get("query", "sbzm"))
+        """Show the hits of ``query`` (default "shbx")."""
+        self.ids.query.text = str(state.get("query", "shbx"))
         self.refresh()
 
     def on_leave(self, *_args: Any) -> None:

@@ -73,6 +73,8 @@ class Theme(EventDispatcher):
             raise ValueError(f"unknown mode {mode!r}")
         if scheme not in SCHEMES:
             raise ValueError(f"unknown scheme {scheme!r}")
+        if (mode, scheme) == (self.mode, self.scheme) and self.body:
+            return                      # nothing changes: spare every bound widget a redraw
         colours: ColourScheme = SCHEMES[scheme]
         profile: SizeProfile = SIZE_PROFILES[mode]
         for name in ("background", "surface", "text", "primary", "accent", "danger"):

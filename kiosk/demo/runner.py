@@ -46,8 +46,14 @@ def demo_config(base: dict[str, Any], urls: dict[str, str], out_dir: Path) -> di
 
 def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
              orientation: str = "portrait", seed: int = 0,
-             only: list[str] | None = None) -> int:
-    """Start simulators + terminal + UI; return 0 when every journey passed."""
+             only: list[str] | None = None, journeys: list[tuple[str, Any]] | None = None,
+             overrides: dict[str, dict[str, Any]] | None = None,
+             reference_screens: bool = True) -> int:
+    """Start simulators + terminal + UI; return 0 when every journey passed.
+
+    ``journeys`` replaces the demo's scripted set (UI tests pass their own scenarios);
+    ``overrides`` are merged into config sections (e.g. ``{"ui": {"idle_timeout_s": 23}}``).
+    """
     from screens.boot import configure_kivy
 
     configure_kivy(orientation, kiosk_mode=not headless)
@@ -63,6 +69,8 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
     terminal = None
     try:
         config = demo_config(load_config(config_path), urls, out_dir)
+        for section, values in (overrides or {}).items():
+            config.setdefault(section, {}).update(values)
         terminal = build_terminal(config, _audio_sink(headless), base_dir=out_dir)
         if terminal.device_errors:
             print("demo: devices not available: " + ", ".join(
@@ -73,8 +81,9 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
             app.run()
             return 0
         records: list[JourneyRecord] = []
-        script = threading.Thread(target=_script, args=(app, suite, out_dir, records, only),
-                                  name="demo-script", daemon=True)
+        script = threading.Thread(
+            target=_script, args=(app, suite, out_dir, records, only, journeys,
+                                  reference_screens), name="demo-script", daemon=True)
         app.bind(on_start=lambda *_: script.start())
         started = time.monotonic()
         app.run()
@@ -98,7 +107,8 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
 
 
 def _script(app: Any, suite: Any, out_dir: Path, records: list[JourneyRecord],
-            only: list[str] | None) -> None:
+            only: list[str] | None, journeys: list[tuple[str, Any]] | None,
+            reference_screens: bool) -> None:
     from kiosk.demo.journeys import JOURNEYS
     from screens.driver import UiDriver
 
@@ -107,7 +117,7 @@ def _script(app: Any, suite: Any, out_dir: Path, records: list[JourneyRecord],
     try:
         app.first_frame_event.wait(30)
         ui.wait_screen("attract", timeout=30)
-        for name, journey in JOURNEYS:
+        for name, journey in journeys or JOURNEYS:
             if only and name not in only:
                 continue
             record = JourneyRecord(name)
@@ -122,8 +132,10 @@ def _script(app: Any, suite: Any, out_dir: Path, records: list[JourneyRecord],
                 log.debug("journey %s failed:\n%s", name, traceback.format_exc())
                 _recover(ctx)
             record.seconds = time.monotonic() - started
-        _reference_screens(ctx)
-        ctx.memo["transitions"] = ui.transitions
+        if reference_screens:
+            _reference_screens(ctx)
+        transitions = [round(t * 1000, 1) for _a, _b, t in ui.transitions]
+        (out_dir / "transitions.json").write_text(json.dumps(transitions), encoding="utf-8")
     finally:
         ui.on_main(app.stop, timeout=10)
 
@@ -150,8 +162,10 @@ def _reference_screens(ctx: DemoContext) -> None:
             time.sleep(0.3)
             ctx.ui.screenshot(ctx.out_dir / "screens" / "all" / f"{name}.png")
         except Exception as exc:  # noted, not fatal: the journeys are the test
-            record.error += f"{name}: {exc}; "
+            record.error += f"{name}: {type(exc).__name__}: {exc}; "
     ctx.ui.on_main(ctx.app.end_visit)
+    if record.error:
+        print(f"demo: reference screens incomplete: {record.error}")
 
 
 def _audio_sink(headless: bool) -> Any:

@@ -45,7 +45,7 @@ class FaceHint:
 class FaceGuide:
     """Haar-cascade face finder with a minimum face size relative to the frame."""
 
-    def __init__(self, min_fraction: float = 0.18) -> None:
+    def __init__(self, min_fraction: float = 0.09) -> None:
         cascades = cv2.data.haarcascades  # type: ignore[attr-defined]
         path = cascades + "haarcascade_frontalface_default.xml"
         self._cascade = cv2.CascadeClassifier(path)

@@ -73,7 +73,7 @@ def test_kv_extractor_finds_calls_only() -> None:
         "#:import x kiosk\n"
         "<Home>:\n"
         "    Label:\n"
-        "        text: app.tr(\"返回首页\")\n"
+        "        text: app.tr(\"返回首页\", app.lang)\n"
         "    Button:\n"
         "        text: _('长辈版') + ' ' + root.name\n"
         "        hint: f.tr(\"不算\")\n"

@@ -1,0 +1,70 @@
+"""Device events to the screen on show: the event bus calls back on driver threads; the
+bridge re-posts each event to Kivy's main thread and hands it to the current screen
+(``on_code(payload, text)`` for scanned codes, classified by ``kiosk.payloads``;
+``on_device_event(topic, payload)`` otherwise). It also switches QR reading on only where
+a screen expects a code, and keeps the last faults (codes only, nothing personal) for the
+maintenance screen."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from kivy.clock import Clock
+
+from kiosk.payloads import classify
+
+SCANNING_SCREENS = frozenset({"identify", "form", "progress", "evaluate"})
+
+
+class DeviceBridge:
+    """Subscribes to the bus for one app; :meth:`close` unsubscribes."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.recent_errors: deque[str] = deque(maxlen=20)
+        bus = app.terminal.bus
+        self._unsubscribe: list[Callable[[], None]] = [
+            bus.subscribe(topic, self._from_bus)
+            for topic in ("idcard.*", "scanner.code", "printer.*")]
+        self._unsubscribe += [bus.subscribe(topic, self._note_error)
+                              for topic in ("journey.print_failed", "*.state")]
+
+    def close(self) -> None:
+        """Stop listening."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+
+    def screen_entered(self, name: str) -> None:
+        """Enable the scanner and camera QR reading on screens that expect a code."""
+        on = name in SCANNING_SCREENS
+        for device_name in ("scanner", "camera"):
+            device = self.app.terminal.devices.get(device_name)
+            if device is not None:
+                (device.enable if on else device.disable)()
+
+    def _from_bus(self, topic: str, payload: Any) -> None:
+        Clock.schedule_once(lambda _dt: self._deliver(topic, payload), 0)
+
+    def _deliver(self, topic: str, payload: Any) -> None:
+        screen = self.app.root.current_screen
+        if topic == "scanner.code":
+            self.app.idle.touch()
+            handler = getattr(screen, "on_code", None)
+            if handler is not None:
+                handler(classify(payload.raw), payload.text)
+            return
+        handler = getattr(screen, "on_device_event", None)
+        if handler is not None:
+            handler(topic, payload)
+
+    def _note_error(self, topic: str, payload: Any) -> None:
+        state = getattr(payload, "state", None) or getattr(payload, "data", {}).get("state")
+        if topic.endswith(".state") and str(getattr(state, "value", state)) == "online":
+            return
+        detail = payload.get("completion", "") if isinstance(payload, dict) else str(
+            getattr(state, "value", state) or "")
+        self.recent_errors.append(f"{time.strftime('%H:%M:%S')} {topic} {detail}")
