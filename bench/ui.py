@@ -203,7 +203,7 @@ def _sessions(app: Any, figures: dict[str, Any], total: int, _out: Path, _suite:
             ui.frame()
             ui.on_main(app.end_visit)
             ui.frame()
-            if n in (10, total):
+            if n in (10, 100, total):
                 rss, pss = tree_memory_mb(os.getpid())
                 figures[f"rss_mb_{n}"], figures[f"pss_mb_{n}"] = round(rss, 1), round(pss, 1)
     finally:
@@ -284,13 +284,13 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("DISPLAY"):
         print("bench/ui.py needs a display: run it under xvfb-run", file=sys.stderr)
         return 2
+    if args.child in ("start", "memory"):       # the parent's simulators are running
+        child(args.child, args.config, args.sessions, args.t0, args.config.parent)
+        return 0
     from kiosk.config import load_config
     from kiosk.demo.runner import demo_config
     from simulator.suite import SimulatorSuite
 
-    if args.child in ("start", "memory"):       # the parent's simulators are running
-        child(args.child, args.config, args.sessions, args.t0, args.config.parent)
-        return 0
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         suite = SimulatorSuite(out, seed=0)
@@ -318,6 +318,8 @@ def _report(config_path: Path, args: argparse.Namespace) -> int:
     lat = transitions.get("transitions_ms", [])
     n = args.sessions
     growth = (memory[f"rss_mb_{n}"] - memory["rss_mb_10"]) * 1000 / max(1, n - 10)
+    steady = ((memory[f"rss_mb_{n}"] - memory["rss_mb_100"]) * 1000 / (n - 100)
+              if n > 100 and "rss_mb_100" in memory else None)
     print(f"journeys run for the transition figures: {transitions.get('journeys')}")
     print(f"cold start to first interactive frame: median {statistics.median(starts):.2f} s "
           f"over {len(starts)} runs ({', '.join(f'{s:.2f}' for s in starts)}) [target ≤ 3 s]")
@@ -334,6 +336,9 @@ def _report(config_path: Path, args: argparse.Namespace) -> int:
           f"{memory['pss_mb_10']:.1f} MB; after {n}: RSS {memory[f'rss_mb_{n}']:.1f} MB, PSS "
           f"{memory[f'pss_mb_{n}']:.1f} MB; growth {growth:.2f} MB per 1,000 sessions "
           f"[targets ≤ 200 MB, ≤ 5 MB]")
+    if steady is not None:
+        print(f"  after 100 sessions: RSS {memory['rss_mb_100']:.1f} MB; growth from 100 to {n}: "
+              f"{steady:.2f} MB per 1,000 sessions (caches warm)")
     if peer:
         ratio = statistics.median(starts) / peer["start_s"] if peer["start_s"] else float("nan")
         print(f"peer Chromium headless, static home page: start {peer['start_s']:.2f} s, RSS "

@@ -73,6 +73,8 @@ def run_probe(args: argparse.Namespace) -> list[dict[str, Any]]:
                "--languages", *args.languages]
         if args.screens:
             cmd += ["--screens", *args.screens]
+        if args.orientation:
+            cmd += ["--orientation", args.orientation]
         if args.screenshots:
             cmd += ["--screenshots", str(Path(args.screenshots).resolve())]
         with display() as disp:
@@ -180,6 +182,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schemes", nargs="+", default=list(SCHEMES), choices=list(SCHEMES))
     parser.add_argument("--languages", nargs="+", default=list(LANGUAGES),
                         choices=list(LANGUAGES))
+    parser.add_argument("--orientation", choices=["portrait", "landscape"],
+                        help="window layout (default: [terminal] orientation of the config)")
     parser.add_argument("--screenshots", metavar="DIR",
                         help="also save a PNG of every view into DIR")
     parser.add_argument("--docs-screens", metavar="DIR",

@@ -16,10 +16,15 @@ class AttractScreen(KioskScreen):
     """The first screen; 开始办事 leads home."""
 
     prompt = "attract"
+    _built: tuple = ()
 
     def refresh(self) -> None:
         """Offers, languages and the three nearest 24-hour points."""
         app = self.app
+        key = (app.lang, len(app.service_points))
+        if key == self._built:
+            return
+        self._built = key
         offers = self.ids.offers
         offers.clear_widgets()
         for text in OFFERS:
@@ -39,6 +44,7 @@ class AttractScreen(KioskScreen):
 
     def _language(self, code: str) -> None:
         self.app.set_language(code)
+        self._built = ()
         self.refresh()
 
     def demo(self, **state: Any) -> None:

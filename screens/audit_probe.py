@@ -175,18 +175,19 @@ class Walker:
                 "size_dp": [widget.width / dp(1), widget.height / dp(1)], "fg": fg, "bg": bg}
 
 
-def _load_app(spec: str) -> Any:
+def _load_app(spec: str, orientation: str | None) -> Any:
     module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)()
+    factory = getattr(importlib.import_module(module), name)
+    return factory(orientation=orientation) if orientation else factory()
 
 
 WINDOW = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
 
-def audit_app() -> Any:
+def audit_app(orientation: str | None = None) -> Any:
     """The real KioskApp on a terminal without devices (none are needed to draw screens),
     fed by an in-process platform simulator so the catalog is real, voice silent, state in
-    a temporary folder. Window size from ``[terminal] orientation``."""
+    a temporary folder. Window size from ``orientation`` or ``[terminal] orientation``."""
     import atexit
     import shutil
     import tempfile
@@ -211,7 +212,7 @@ def audit_app() -> Any:
         atexit.register(server.stop)
     except Exception as exc:  # screens must still be auditable from the cached catalog
         print(f"audit_probe: no platform simulator ({type(exc).__name__})", file=sys.__stderr__)
-    orientation = str(config.get("terminal", {}).get("orientation", "portrait"))
+    orientation = orientation or str(config.get("terminal", {}).get("orientation", "portrait"))
     Window.size = WINDOW.get(orientation, WINDOW["portrait"])
     terminal = build_terminal(config, KivySink(), base_dir=state, start_threads=False)
     atexit.register(terminal.close)
@@ -310,11 +311,12 @@ def main(argv: list[str] | None = None) -> int:
                         default=["standard", "high_contrast_dark", "yellow_on_black"])
     parser.add_argument("--languages", nargs="+", default=["zh_CN", "en"])
     parser.add_argument("--screenshots", default=None)
+    parser.add_argument("--orientation", choices=sorted(WINDOW), default=None)
     parser.add_argument("--frames", type=int, default=1,
                         help="extra frames drawn after a view is set up, before it is measured")
     args = parser.parse_args(argv)
     try:
-        app = _load_app(args.app)
+        app = _load_app(args.app, args.orientation)
     except Exception as exc:
         print(f"audit_probe: cannot build {args.app}: {type(exc).__name__}: {exc}",
               file=sys.__stderr__)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.utils import escape_markup
+
 from kiosk.flows.guide import guide_sections, guide_slip
-from screens.widgets import EbtLabel, EbtTitle, KioskScreen
+from screens.widgets import EbtLabel, KioskScreen
 
 
 class GuideScreen(KioskScreen):
@@ -23,8 +25,8 @@ class GuideScreen(KioskScreen):
             return
         self.ids.title_bar.title = journey.item.name
         for title, text in guide_sections(journey.item):
-            box.add_widget(EbtTitle(text=app.tr(title), font_size=app.theme.body * 1.1))
-            box.add_widget(EbtLabel(text=text))
+            box.add_widget(EbtLabel(text=f"[b]{escape_markup(app.tr(title))}[/b]\n"
+                                         f"{escape_markup(text)}", markup=True))
         self.ids.start.text = app.tr("完成" if journey.item.flow == "guide" else "开始办理")
 
     def print_guide(self) -> None:

@@ -20,6 +20,7 @@ class MapScreen(KioskScreen):
     """Points as numbered dots; touching a point's row shows what it offers."""
 
     prompt = "map"
+    _built: tuple = ()
     detail = StringProperty("")
 
     def refresh(self) -> None:
@@ -30,6 +31,10 @@ class MapScreen(KioskScreen):
         points = sorted(app.service_points,
                         key=lambda p: distance_km(here[0], here[1], p.lat, p.lon))
         self._draw(points, here)
+        key = (app.lang, len(points))
+        if key == self._built:
+            return
+        self._built = key
         box = self.ids.points
         box.clear_widgets()
         for n, point in enumerate(points, 1):

@@ -250,8 +250,10 @@ class Journey:
             self.ports.bus.publish("journey.printed", {"item": self.item.code})
             return True
         self.data["print_failed"] = True
+        has_qr = bool(self.data.get("progress_qr") or "certificate" in self.data)
         self.message = Notice(
-            N_("打印机暂时无法打印。请用手机拍下屏幕上的二维码和办件编号，工作人员已收到通知。"),
+            N_("打印机暂时无法打印。请用手机拍下屏幕上的二维码和办件编号，工作人员已收到通知。")
+            if has_qr else N_("打印机暂时无法打印。请拍照保存本页，工作人员已收到通知。"),
             "print_failed", {"completion": result.completion.value if result else "no_printer"})
         self.ports.bus.publish("journey.print_failed", {
             "item": self.item.code, "completion": self.message.extra["completion"]})

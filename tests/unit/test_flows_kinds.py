@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from drivers.base import CommandResult
+from drivers.base import CommandResult, Completion
 from kiosk.events import EventBus
 from kiosk.flows.journey import Journey
 from kiosk.flows.ports import FlowPorts
@@ -161,3 +161,18 @@ def test_the_wipe_forgets_the_visit(ports: FlowPorts) -> None:
     assert card.photo == bytearray(32)
     assert session.identity is None and session.identity_token is None
     assert not session.results and not session.case_numbers and session.wiped
+
+
+def test_paper_out_on_a_query_does_not_promise_a_qr(ports: FlowPorts) -> None:
+    class Empty(Printer):
+        def print_document(self, doc: Any, timeout: float = 0, cancel: Any = None
+                           ) -> CommandResult[Any]:
+            return CommandResult.failure(Completion.DEVICE_NOT_READY, "paper out")
+
+    ports.printer = Empty()
+    journey = Journey(_item(ports, "KM-HPF-002"), Session(), ports)
+    journey.advance()
+    journey.identify_card(Card(), _face())
+    assert not journey.print_receipt()
+    assert journey.message is not None and journey.message.code == "print_failed"
+    assert "二维码" not in journey.message.message and "拍照保存本页" in journey.message.message
