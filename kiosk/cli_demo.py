@@ -19,6 +19,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait")
     parser.add_argument("--only", action="append", default=None, metavar="JOURNEY",
                         help="run only this journey (repeatable)")
+    parser.add_argument("--export-docs", default=None, metavar="DIR",
+                        help="also copy the screenshots, half size, to DIR (docs/screens)")
     parser.set_defaults(handler=_run)
 
 
@@ -27,8 +29,16 @@ def _run(args: argparse.Namespace) -> int:
         print("demo: no display; run it under xvfb-run (scripts/run does)")
         return 2
     try:
-        return run_demo(Path(args.out), headless=args.headless, config_path=args.config,
+        code = run_demo(Path(args.out), headless=args.headless, config_path=args.config,
                         orientation=args.orientation, only=args.only)
+        if args.export_docs and args.headless:
+            from kiosk.demo.docshots import export
+
+            prefix = "standard" if args.orientation == "portrait" else "landscape"
+            written = export(Path(args.out), Path(args.export_docs), prefix,
+                             journeys=args.orientation == "portrait")
+            print(f"demo: {len(written)} reference screenshots in {args.export_docs}")
+        return code
     except (OSError, ValueError) as exc:
         print(f"demo: {exc}")
         return 1

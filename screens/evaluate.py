@@ -50,12 +50,18 @@ class EvaluateScreen(KioskScreen):
 
     def choose(self, level: int) -> None:
         """A level was touched."""
+        self._clear_message()
         self.level = level
         if level not in BAD_REVIEW_LEVELS:
             self.reason = ""
         self.refresh()
 
+    def _clear_message(self) -> None:
+        if self.app.journey is not None:
+            self.app.journey.message = None
+
     def _reason(self, text: str) -> None:
+        self._clear_message()
         self.reason = text
         self.refresh()
 

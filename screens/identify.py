@@ -9,7 +9,7 @@ import numpy as np
 from kivy.animation import Animation
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.flows.face import FaceGuide, FaceState, encode_jpeg
 from kiosk.payloads import ElectronicIdCode, Rejected
@@ -26,6 +26,7 @@ class IdentifyScreen(KioskScreen):
     phase = StringProperty("card")
     hint = StringProperty("")
     pulse = NumericProperty(1.0)
+    camera_on = BooleanProperty(False)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -38,7 +39,7 @@ class IdentifyScreen(KioskScreen):
     def refresh(self) -> None:
         """Start waiting for a card."""
         self._record = None
-        self.phase, self.hint, self.notice = "card", "", ""
+        self.phase, self.hint, self.notice, self.camera_on = "card", "", "", False
         self.ids.preview.texture = None
         rearm = getattr(self.app.terminal.poller, "rearm", None)
         if rearm is not None:
@@ -90,7 +91,7 @@ class IdentifyScreen(KioskScreen):
             return
         if self._guide is None:
             self._guide = FaceGuide()
-        self.phase, self._ready = "face", 0
+        self.phase, self._ready, self.camera_on = "face", 0, True
         self.app.speak("请正对摄像头，保持不动，正在进行人脸核验。")
         self._event = Clock.schedule_interval(self._frame, 0.25)
 
@@ -134,7 +135,7 @@ class IdentifyScreen(KioskScreen):
             return
         message = journey.message.message if journey and journey.message else "身份核验未通过"
         self.notice = self.app.tr(message)
-        self.phase = "card"
+        self.phase, self.camera_on = "card", False
         self._record = None
 
     def demo(self, **state: Any) -> None:
@@ -142,4 +143,5 @@ class IdentifyScreen(KioskScreen):
         self.app.open_demo_journey(str(state.get("code", "KM-HRSS-001")))
         self.refresh()
         self.phase = str(state.get("phase", "card"))
+        self.camera_on = self.phase == "face"
         self.hint = self.app.tr(str(state.get("hint", "请靠近一些")))

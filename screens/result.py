@@ -48,8 +48,10 @@ class ResultScreen(KioskScreen):
             box.add_widget(EbtLabel(text=f"{app.tr(label)}：{value}"))
         if "progress" in data:
             for step in data["progress"].history:
-                box.add_widget(EbtLabel(text="· " + " ".join(str(v) for v in step.values()),
-                                        color=app.theme.muted))
+                name = step.get("state_name" if app.lang == "zh_CN" else "state_name_en") or \
+                    step.get("state_name", "")
+                when = str(step.get("at") or step.get("time") or "")[:16].replace("T", " ")
+                box.add_widget(EbtLabel(text=f"· {when}  {name}", color=app.theme.muted))
         self.qr = self._qr_payload(data)
         self.notice = app.tr(journey.message.message) if journey.message else ""
         self.ids.print_button.disabled = journey.receipt_document() is None or journey.printed

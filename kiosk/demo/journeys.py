@@ -4,7 +4,6 @@ and the simulators by their control surface, and checks what a citizen would see
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 
 from kiosk.demo.context import DemoContext
@@ -44,8 +43,8 @@ def _identify(ctx: DemoContext, face: bool) -> None:
         ctx.control("camera.face")
     ctx.control("idcard.insert", card=CARD)
     if face:
-        ctx.ui.wait(lambda: ctx.app.root.current_screen.phase == "face", "face phase")
-        time.sleep(0.4)
+        ctx.ui.wait(lambda: ctx.app.root.current_screen.ids.preview.texture is not None,
+                    "camera preview")
         ctx.shot("identify-face")
     ctx.ui.wait(lambda: ctx.app.root.current != "identify" and not ctx.app.busy,
                 "identity accepted", timeout=30)
@@ -215,6 +214,7 @@ def paper_out(ctx: DemoContext) -> None:
     ctx.expect("打印机暂时无法打印" in text, "the paper fault was not explained")
     ctx.shot("paper-out")
     ctx.control("printer.clear")
+    ctx.control("printer.paper", mm=20000)
     ctx.tap("finish")
     _ended(ctx, session)
 
