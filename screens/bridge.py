@@ -7,6 +7,9 @@ maintenance screen."""
 
 from __future__ import annotations
 
+import logging
+import queue
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -16,6 +19,7 @@ from kivy.clock import Clock
 
 from kiosk.payloads import classify
 
+log = logging.getLogger(__name__)
 SCANNING_SCREENS = frozenset({"identify", "form", "progress", "evaluate"})
 
 
@@ -25,6 +29,9 @@ class DeviceBridge:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.recent_errors: deque[str] = deque(maxlen=20)
+        self._scanning: bool | None = None
+        self._commands: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        threading.Thread(target=self._run_commands, name="scan-switch", daemon=True).start()
         bus = app.terminal.bus
         self._unsubscribe: list[Callable[[], None]] = [
             bus.subscribe(topic, self._from_bus)
@@ -33,18 +40,36 @@ class DeviceBridge:
                               for topic in ("journey.print_failed", "*.state")]
 
     def close(self) -> None:
-        """Stop listening."""
+        """Stop listening and the command worker."""
+        self._commands.put(None)
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
 
     def screen_entered(self, name: str) -> None:
-        """Enable the scanner and camera QR reading on screens that expect a code."""
+        """Enable the scanner and camera QR reading on screens that expect a code.
+
+        Only a change is sent, and on a worker thread: a serial command to the scanner
+        must never hold up drawing the next screen."""
         on = name in SCANNING_SCREENS
-        for device_name in ("scanner", "camera"):
-            device = self.app.terminal.devices.get(device_name)
-            if device is not None:
-                (device.enable if on else device.disable)()
+        if on == self._scanning:
+            return
+        self._scanning = on
+        devices = [d for n in ("scanner", "camera")
+                   if (d := self.app.terminal.devices.get(n)) is not None]
+        self._commands.put((on, devices))
+
+    def _run_commands(self) -> None:
+        while True:
+            job = self._commands.get()
+            if job is None:
+                return
+            on, devices = job
+            for device in devices:
+                try:
+                    (device.enable if on else device.disable)()
+                except Exception:  # a device fault is the driver's state event, not ours
+                    log.warning("could not switch %s reading", "on" if on else "off")
 
     def _from_bus(self, topic: str, payload: Any) -> None:
         Clock.schedule_once(lambda _dt: self._deliver(topic, payload), 0)

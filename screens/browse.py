@@ -15,6 +15,7 @@ class BrowseScreen(KioskScreen):
     prompt = "browse"
     mode = StringProperty("department")   # department or event
     group = StringProperty("")
+    _built: tuple = ()
 
     def choose(self, mode: str) -> None:
         """Switch between departments and life events."""
@@ -25,6 +26,10 @@ class BrowseScreen(KioskScreen):
         """List groups, or the chosen group's items."""
         app = self.app
         catalog = app.terminal.catalog
+        key = (self.mode, self.group, app.lang, catalog.version)
+        if key == self._built:
+            return
+        self._built = key
         box = self.ids.list
         box.clear_widgets()
         height = app.theme.target * 1.3
