@@ -311,7 +311,7 @@ class KioskApp(App):
 
     def _close_warning(self) -> None:
         if self._warning is not None:
-            self._warning.dismiss()
+            self._warning.dismiss(animation=False)
             self._warning = None
 
     def end_visit(self) -> None:

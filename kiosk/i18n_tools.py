@@ -116,7 +116,13 @@ def update(locale_dir: Path = LOCALE_DIR) -> dict[str, int]:
         # the .po as obsolete entries and come back when the message does
         memory = {m.id: m.string for m in [*catalog, *catalog.obsolete.values()]
                   if m.id and m.string}
-        catalog.update(extract(), no_fuzzy_matching=True)  # fresh: update shares messages
+        template = extract()
+        # literals not marked yet are catalogued too, so the UI that translates them at run
+        # time (tr(variable)) is already bilingual; `check` keeps reporting them until marked
+        for source, line, text in unwrapped_literals():
+            if text not in template:
+                template.add(text, None, [(source, line)], auto_comments=["not marked in source"])
+        catalog.update(template, no_fuzzy_matching=True)  # fresh: update shares messages
         catalog.project, catalog.version = "ebantong-kiosk", "0.1"
         catalog.fuzzy = False
         for message in catalog:
@@ -162,25 +168,31 @@ def compiled_matches_po(language: str, locale_dir: Path = LOCALE_DIR) -> bool:
     return compiled == source
 
 
-def unwrapped_strings(root: Path = ROOT) -> list[str]:
-    """Chinese literals shown in the UI but not marked for translation, as "file:line text".
+def unwrapped_literals(root: Path = ROOT) -> list[tuple[str, int, str]]:
+    """Chinese literals shown in the UI but not marked for translation: (file, line, text).
 
     .kv: any quoted CJK string not inside a translation call. .py under screens/: any CJK
-    string token that is not a translation call's argument (docstrings are skipped)."""
-    found: list[str] = []
+    string constant that is not a translation call's argument, a docstring or a comparison
+    operand."""
+    found: list[tuple[str, int, str]] = []
     for kv in sorted((root / "screens").rglob("*.kv")):
         for lineno, line in enumerate(kv.read_text(encoding="utf-8").splitlines(), 1):
             code = line.split("#", 1)[0] if not line.lstrip().startswith("#:") else ""
             rest = _KV_CALL.sub("", code)
             for literal in re.findall(r"(['\"])(.*?)\1", rest):
                 if _CJK.search(literal[1]):
-                    found.append(f"{kv.relative_to(root)}:{lineno} {literal[1]}")
+                    found.append((str(kv.relative_to(root)), lineno, literal[1]))
     for py in sorted((root / "screens").rglob("*.py")):
         found.extend(_unwrapped_py(py, root))
     return found
 
 
-def _unwrapped_py(path: Path, root: Path) -> list[str]:
+def unwrapped_strings(root: Path = ROOT) -> list[str]:
+    """:func:`unwrapped_literals` as "file:line text" lines."""
+    return [f"{path}:{line} {text[:40]!r}" for path, line, text in unwrapped_literals(root)]
+
+
+def _unwrapped_py(path: Path, root: Path) -> list[tuple[str, int, str]]:
     tree = ast.parse(path.read_text("utf-8"))
     exempt: set[int] = set()
     for node in ast.walk(tree):
@@ -199,7 +211,7 @@ def _unwrapped_py(path: Path, root: Path) -> list[str]:
                     exempt.add(id(arg))
                     if isinstance(arg, ast.IfExp):
                         stack += [arg.body, arg.orelse]
-    return [f"{path.relative_to(root)}:{node.lineno} {node.value[:40]!r}"
+    return [(str(path.relative_to(root)), node.lineno, node.value)
             for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
             and id(node) not in exempt and _CJK.search(node.value)]

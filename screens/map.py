@@ -16,6 +16,10 @@ DIANCHI = [(102.63, 24.97), (102.68, 24.93), (102.72, 24.86), (102.70, 24.78),
            (102.64, 24.80), (102.62, 24.88), (102.63, 24.97)]
 
 
+class MapTag(EbtLabel):
+    """A point's number on the map, on its own surface-coloured tag (readable over dots)."""
+
+
 class MapScreen(KioskScreen):
     """Points as numbered dots; touching a point's row shows what it offers."""
 
@@ -81,9 +85,9 @@ class MapScreen(KioskScreen):
         labels.clear_widgets()
         for n, point in enumerate(points, 1):
             x, y = xy(point.lat, point.lon)
-            labels.add_widget(EbtLabel(text=str(n), bold=True, size_hint=(None, None),
-                                       size=(radius * 4, radius * 3),
-                                       pos=(x + radius, y - radius)))
+            labels.add_widget(MapTag(text=str(n), bold=True, size_hint=(None, None),
+                                     size=(radius * 3, radius * 2.4),
+                                     pos=(x + radius * 1.2, y - radius)))
 
     def demo(self, **state: Any) -> None:
         """The map with the first point's details."""
