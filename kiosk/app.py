@@ -27,6 +27,7 @@ from kivy.lang import Builder
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk.appearance import SIZE_PROFILES
 from kiosk.composition import Terminal
 from kiosk.flows.items import progress_item
 from kiosk.flows.journey import Journey
@@ -154,6 +155,8 @@ class KioskApp(App):
         self.session.elderly = bool(on)
         self.theme.apply("elderly" if on else "standard", self.theme.scheme)
         self.idle = self._new_idle()
+        profile = SIZE_PROFILES["elderly" if on else "standard"]
+        self.terminal.voice.set_rate(profile.speech_rate)
         if on:
             self.terminal.voice.set_enabled(True)
         self.speak(ANNOUNCEMENTS["elderly_on" if on else "elderly_off"])
@@ -326,7 +329,9 @@ class KioskApp(App):
         self.terminal.voice.end_session()
         self.terminal.bus.publish("session.wiped", None)
         self.session = self.terminal.new_session()
-        self.theme.apply("elderly" if self.session.elderly else "standard", self.session.scheme)
+        mode = "elderly" if self.session.elderly else "standard"
+        self.theme.apply(mode, self.session.scheme)
+        self.terminal.voice.set_rate(SIZE_PROFILES[mode].speech_rate)
         if self.terminal.translator.language != self.session.language:
             self.terminal.translator.set_language(self.session.language)
         self.idle = self._new_idle()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.flows.geo import nearest
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import LANGUAGES, N_
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
-OFFERS = ("社保、公积金、医保查询与证明打印", "户籍、出入境、交通事项办理",
-          "办件进度查询与好差评", "24小时自助服务点地图")
+OFFERS = (N_("社保、公积金、医保查询与证明打印"), N_("户籍、出入境、交通事项办理"),
+          N_("办件进度查询与好差评"), N_("24小时自助服务点地图"))
 
 
 class AttractScreen(KioskScreen):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.i18n import N_
 from screens.widgets import KioskScreen
 
 COMMITMENT = (
-    "本人已阅读并知晓本事项的受理条件和所需材料。",
-    "本人承诺所填写的信息和提交的材料真实、准确、完整，并愿意承担不实承诺的法律责任。",
-    "本人同意有关部门依法核验所提交的信息；核验不通过的，同意撤销办理结果。",
+    N_("本人已阅读并知晓本事项的受理条件和所需材料。"),
+    N_("本人承诺所填写的信息和提交的材料真实、准确、完整，并愿意承担不实承诺的法律责任。"),
+    N_("本人同意有关部门依法核验所提交的信息；核验不通过的，同意撤销办理结果。"),
 )
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.flows.steps import BAD_REVIEW_LEVELS, EVALUATION_LEVELS
+from kiosk.i18n import N_
 from screens.widgets import EbtButton, KioskScreen
 
-REASONS = ("等待时间长", "操作不方便", "指引不清楚", "设备故障", "结果不满意")
+REASONS = (N_("等待时间长"), N_("操作不方便"), N_("指引不清楚"), N_("设备故障"), N_("结果不满意"))
 
 
 class EvaluateScreen(KioskScreen):
@@ -28,6 +29,8 @@ class EvaluateScreen(KioskScreen):
         levels.clear_widgets()
         for level, (zh, en) in EVALUATION_LEVELS.items():
             text = zh if app.lang == "zh_CN" else en
+            if level == self.level:  # not by colour alone: the choice is also said in words
+                text = f"{text}  ({app.tr(N_('已选'))})"
             button = EbtButton(text=text, ebt_id=f"level_{level}", selected=level == self.level,
                                kind="primary" if level == self.level else "plain")
             button.bind(on_release=lambda _b, v=level: self.choose(v))
@@ -36,7 +39,10 @@ class EvaluateScreen(KioskScreen):
         reasons.clear_widgets()
         if self.level in BAD_REVIEW_LEVELS:
             for n, text in enumerate(REASONS):
-                button = EbtButton(text=app.tr(text), ebt_id=f"reason_{n}",
+                label = app.tr(text)
+                if text == self.reason:
+                    label = f"{label}  ({app.tr(N_('已选'))})"
+                button = EbtButton(text=label, ebt_id=f"reason_{n}",
                                    selected=text == self.reason)
                 button.bind(on_release=lambda _b, t=text: self._reason(t))
                 reasons.add_widget(button)

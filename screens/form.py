@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from kiosk.flows.face import encode_jpeg
+from kiosk.i18n import N_
 from kiosk.payloads import ELicenceCode, Rejected
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
@@ -25,7 +26,7 @@ class FormScreen(KioskScreen):
 
     def on_kv_post(self, base_widget: Any) -> None:
         """The digit keypad."""
-        self.ids.keypad.keys = [*list("1234567890"), "退格"]
+        self.ids.keypad.keys = [*list("1234567890"), N_("退格")]
         self.ids.keypad.target = self
 
     def on_key(self, key: str) -> None:

@@ -12,6 +12,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.flows.face import FaceGuide, FaceState, encode_jpeg
+from kiosk.i18n import N_
 from kiosk.payloads import ElectronicIdCode, Rejected
 from kiosk.voice import ANNOUNCEMENTS
 from screens.widgets import KioskScreen
@@ -133,7 +134,7 @@ class IdentifyScreen(KioskScreen):
         if ok and journey is not None:
             self.app.show_step()
             return
-        message = journey.message.message if journey and journey.message else "身份核验未通过"
+        message = journey.message.message if journey and journey.message else N_("身份核验未通过")
         self.notice = self.app.tr(message)
         self.phase, self.camera_on = "card", False
         self._record = None
@@ -144,4 +145,4 @@ class IdentifyScreen(KioskScreen):
         self.refresh()
         self.phase = str(state.get("phase", "card"))
         self.camera_on = self.phase == "face"
-        self.hint = self.app.tr(str(state.get("hint", "请靠近一些")))
+        self.hint = self.app.tr(str(state.get("hint", N_("请靠近一些"))))

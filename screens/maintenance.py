@@ -8,6 +8,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.i18n import N_
 from screens.widgets import EbtLabel, KioskScreen
 
 MAX_ATTEMPTS = 5
@@ -26,7 +27,7 @@ class MaintenanceScreen(KioskScreen):
 
     def on_kv_post(self, base_widget: Any) -> None:
         """The PIN keypad."""
-        self.ids.keypad.keys = [*list("1234567890"), "退格", "确定"]
+        self.ids.keypad.keys = [*list("1234567890"), N_("退格"), N_("确定")]
         self.ids.keypad.target = self
 
     def on_key(self, key: str) -> None:

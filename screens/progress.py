@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.i18n import N_
 from kiosk.payloads import CaseNumber, Rejected, valid_case_number
 from screens.widgets import KioskScreen
 
@@ -15,7 +16,7 @@ class ProgressScreen(KioskScreen):
 
     def on_kv_post(self, base_widget: Any) -> None:
         """The digit keypad."""
-        self.ids.keypad.keys = [*list("1234567890"), "退格", "清空"]
+        self.ids.keypad.keys = [*list("1234567890"), N_("退格"), N_("清空")]
         self.ids.keypad.target = self
 
     def on_key(self, key: str) -> None:

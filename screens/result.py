@@ -9,6 +9,7 @@ from typing import Any
 from kivy.properties import StringProperty
 
 from kiosk.flows.steps import Step
+from kiosk.i18n import N_
 from kiosk.platform.models import QueryResult
 from kiosk.voice import ANNOUNCEMENTS
 from screens.widgets import EbtLabel, KioskScreen
@@ -98,9 +99,9 @@ class ResultScreen(KioskScreen):
         if app.journey is not None and not app.journey.data:
             app.journey.data["query"] = QueryResult(
                 item_code=app.journey.item.code, title=app.journey.item.name,
-                summary=({"label": "账户状态", "value": "正常"},
-                         {"label": "月缴存额（元）", "value": "2424.00"},
-                         {"label": "账户余额（元）", "value": "69811.20"}),
+                summary=({"label": N_("账户状态"), "value": N_("正常")},
+                         {"label": N_("月缴存额（元）"), "value": "2424.00"},
+                         {"label": N_("账户余额（元）"), "value": "69811.20"}),
                 columns=(), rows=(), generated_at="")
             app.journey.step = Step.RESULT
         self.refresh()

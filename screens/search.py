@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.i18n import N_
 from kiosk.payloads import valid_case_number
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
 LETTERS = list("QWERTYUIOPASDFGHJKLZXCVBNM")
 DIGITS = list("1234567890")
-CONTROL = ["退格", "清空"]
+CONTROL = [N_("退格"), N_("清空")]
 
 
 class SearchScreen(KioskScreen):

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.appearance import SCHEMES
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import LANGUAGES, N_
 from screens.widgets import EbtButton, KioskScreen
 
-SCHEME_NAMES = {"standard": "标准配色", "high_contrast_dark": "高对比度（黑底白字）",
-                "yellow_on_black": "黄字黑底"}
-VOLUMES = {"小": 0.4, "中": 0.7, "大": 1.0}
-RATES = {"慢速": "slow", "正常": "normal"}
+SCHEME_NAMES = {"standard": N_("标准配色"), "high_contrast_dark": N_("高对比度（黑底白字）"),
+                "yellow_on_black": N_("黄字黑底")}
+VOLUMES = {N_("小"): 0.4, N_("中"): 0.7, N_("大"): 1.0}
+RATES = {N_("慢速"): "slow", N_("正常"): "normal"}
 
 
 class SettingsScreen(KioskScreen):
