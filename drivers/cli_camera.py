@@ -10,16 +10,13 @@ stderr, no traceback). ``--decoder`` picks zxing, pyzbar or opencv.
 from __future__ import annotations
 
 import argparse
-import json
-import queue
 import sys
-import time
 from typing import Any
 
 from drivers.camera.capture import STATE_TOPIC, OpenCvCamera
 from drivers.camera.decoders import DECODERS, DEFAULT_DECODER
 from drivers.errors import DeviceError
-from drivers.scanner.event import CODE_TOPIC
+from drivers.scanner.listen import collect_codes, event_queue
 from kiosk.events import EventBus
 
 
@@ -40,9 +37,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def scan_command(args: argparse.Namespace) -> int:
     """Open the camera, decode until --count codes, --timeout or the end of a file."""
     bus = EventBus()
-    events: queue.Queue[tuple[str, Any]] = queue.Queue()
-    bus.subscribe(CODE_TOPIC, lambda topic, payload: events.put((topic, payload)))
-    bus.subscribe(STATE_TOPIC, lambda topic, payload: events.put((topic, payload)))
+    events = event_queue(bus, STATE_TOPIC)
     config = {"type": "opencv", "source": args.source, "decoder": args.decoder,
               "max_side": args.max_side, "dedupe_window_s": args.dedupe}
     try:
@@ -50,31 +45,13 @@ def scan_command(args: argparse.Namespace) -> int:
     except DeviceError as exc:
         print(f"camera: {exc}", file=sys.stderr)
         return 2
-    got = 0
-    end = time.monotonic() + args.timeout if args.timeout > 0 else None
-    try:
-        camera.enable()
-        while args.count <= 0 or got < args.count:
-            left = None if end is None else end - time.monotonic()
-            if left is not None and left <= 0:
-                print(f"camera: timeout after {args.timeout:g} s ({got} of {args.count} codes)",
-                      file=sys.stderr)
-                return 1
-            try:
-                topic, payload = events.get(timeout=left)
-            except queue.Empty:
-                continue
-            if topic == STATE_TOPIC:
-                print(f"camera: {payload.data['message']} ({got} of {args.count} codes)",
-                      file=sys.stderr)
-                if camera.ended:
-                    return 1 if got < args.count or args.count <= 0 else 0
-                continue
-            got += 1
-            if args.json:
-                print(json.dumps(payload.as_dict(), ensure_ascii=False), flush=True)
-            else:
-                print(f"{payload.source}\t{payload.encoding}\t{payload.text!r}", flush=True)
-    finally:
-        camera.close()
-    return 0
+
+    def on_state(payload: Any, got: int) -> int | None:
+        print(f"camera: {payload.data['message']} ({got} of {args.count} codes)",
+              file=sys.stderr)
+        if camera.ended:
+            return 1 if got < args.count or args.count <= 0 else 0
+        return None
+
+    return collect_codes("camera", camera, events, count=args.count, timeout=args.timeout,
+                         as_json=args.json, state_topic=STATE_TOPIC, on_state=on_state)

@@ -8,14 +8,12 @@ time runs out first, 2 when the scanner cannot be opened (one line on stderr, no
 from __future__ import annotations
 
 import argparse
-import json
-import queue
 import sys
-import time
 from typing import Any
 
 from drivers.errors import DeviceError
-from drivers.scanner.event import CODE_TOPIC, STATE_TOPIC, ScanEvent
+from drivers.scanner.event import STATE_TOPIC
+from drivers.scanner.listen import collect_codes, event_queue
 from drivers.scanner.profiles import MODES, PROFILES
 from drivers.scanner.serial_scanner import SerialScanner
 from kiosk.events import EventBus
@@ -40,9 +38,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def listen_command(args: argparse.Namespace) -> int:
     """Open the scanner, enable it, print codes until --count or --timeout."""
     bus = EventBus()
-    events: queue.Queue[tuple[str, Any]] = queue.Queue()
-    bus.subscribe(CODE_TOPIC, lambda topic, payload: events.put((topic, payload)))
-    bus.subscribe(STATE_TOPIC, lambda topic, payload: events.put((topic, payload)))
+    events = event_queue(bus, STATE_TOPIC)
     config = {"type": "serial", "url": args.url, "baudrate": args.baud, "suffix": args.suffix,
               "profile": args.profile, "mode": args.mode, "dedupe_window_s": args.dedupe}
     try:
@@ -50,35 +46,10 @@ def listen_command(args: argparse.Namespace) -> int:
     except DeviceError as exc:
         print(f"scanner: {exc}", file=sys.stderr)
         return 2
-    got = 0
-    end = time.monotonic() + args.timeout if args.timeout > 0 else None
-    try:
-        scanner.enable()
-        while args.count <= 0 or got < args.count:
-            left = None if end is None else end - time.monotonic()
-            if left is not None and left <= 0:
-                print(f"scanner: timeout after {args.timeout:g} s ({got} of {args.count} codes)",
-                      file=sys.stderr)
-                return 1
-            try:
-                topic, payload = events.get(timeout=left)
-            except queue.Empty:
-                continue
-            if topic == STATE_TOPIC:
-                print(f"scanner: {payload.data['state']}: {payload.data['message']}",
-                      file=sys.stderr)
-                continue
-            got += 1
-            _print_event(payload, args.json)
-    finally:
-        scanner.close()
-    return 0
 
+    def on_state(payload: Any, _got: int) -> int | None:
+        print(f"scanner: {payload.data['state']}: {payload.data['message']}", file=sys.stderr)
+        return None
 
-def _print_event(event: ScanEvent, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(event.as_dict(), ensure_ascii=False), flush=True)
-    else:
-        text = event.text.encode("unicode_escape").decode("ascii") if not event.text.isprintable() \
-            else event.text
-        print(f"{event.source}\t{event.encoding}\t{text}", flush=True)
+    return collect_codes("scanner", scanner, events, count=args.count, timeout=args.timeout,
+                         as_json=args.json, state_topic=STATE_TOPIC, on_state=on_state)
