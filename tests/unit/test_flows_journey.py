@@ -9,28 +9,13 @@ from typing import Any
 
 import pytest
 
-from drivers.base import CommandResult, Completion
-from kiosk.events import EventBus
+from drivers.base import Completion
 from kiosk.flows.journey import Journey
 from kiosk.flows.ports import FlowPorts
 from kiosk.flows.steps import Step, steps_for
-from kiosk.platform.client import PlatformClient
-from kiosk.platform.outbox import Outbox, PlatformSender
 from kiosk.session import Session
 from simulator.platform.server import PlatformServer
-
-
-class RecordingPrinter:
-    def __init__(self, fail: Completion | None = None) -> None:
-        self.docs: list[Any] = []
-        self.fail = fail
-
-    def print_document(self, doc: Any, timeout: float = 0, cancel: Any = None
-                       ) -> CommandResult[Any]:
-        self.docs.append(doc)
-        if self.fail:
-            return CommandResult.failure(self.fail, "paper out")
-        return CommandResult.success()
+from tests.unit.flow_rig import RecordingPrinter, face_photo, flow_ports
 
 
 class Card:
@@ -57,14 +42,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pl
 
 @pytest.fixture
 def ports(platform: tuple[str, PlatformServer], tmp_path: Path) -> Iterator[FlowPorts]:
-    url, _ = platform
-    client = PlatformClient(url, "KM-DEMO-0001", "demo-secret")
-    outbox = Outbox(tmp_path / "outbox.sqlite3",
-                    PlatformSender(PlatformClient(url, "KM-DEMO-0001", "demo-secret")),
-                    base_delay_s=0.05)
-    yield FlowPorts(platform=client, outbox=outbox, printer=RecordingPrinter(), bus=EventBus(),
-                    terminal_id="KM-DEMO-0001", delivery_wait_s=3)
-    outbox.close()
+    with flow_ports(platform[0], tmp_path) as built:
+        yield built
 
 
 def _item(ports: FlowPorts, flow: str, identity: str | None = None) -> Any:
@@ -73,18 +52,6 @@ def _item(ports: FlowPorts, flow: str, identity: str | None = None) -> Any:
         if item.flow == flow and (identity is None or item.identity_level == identity):
             return item
     raise AssertionError(f"no {flow} item in the catalog")
-
-
-def _face() -> bytes:
-    import cv2
-
-    from simulator.camera.source import SyntheticCameraSource
-
-    source = SyntheticCameraSource(noise=0)
-    source.show_face()
-    ok, jpeg = cv2.imencode(".jpg", source.frame())
-    assert ok
-    return jpeg.tobytes()
 
 
 def test_every_flow_kind_has_steps_ending_in_done() -> None:
@@ -98,7 +65,7 @@ def test_query_identifies_with_card_and_face_then_prints_a_slip(ports: FlowPorts
     journey = Journey(_item(ports, "query"), session, ports)
     assert journey.step is Step.GUIDE
     assert journey.advance() is Step.IDENTIFY
-    assert journey.identify_card(Card(), _face()), journey.message
+    assert journey.identify_card(Card(), face_photo()), journey.message
     assert journey.step is Step.RESULT and journey.message is None
     rows = journey.result_rows()
     assert rows and all(len(r) == 2 for r in rows)
@@ -115,7 +82,7 @@ def test_a_rejected_face_keeps_the_citizen_on_identify(
     try:
         journey = Journey(_item(ports, "query"), Session(), ports)
         journey.advance()
-        assert not journey.identify_card(Card(), _face())
+        assert not journey.identify_card(Card(), face_photo())
         assert journey.step is Step.IDENTIFY
         assert journey.message is not None and journey.message.code == "identity_rejected"
     finally:
@@ -126,7 +93,7 @@ def test_application_goes_through_the_outbox_and_evaluation(ports: FlowPorts) ->
     session = Session()
     journey = Journey(_item(ports, "application"), session, ports)
     journey.advance()
-    assert journey.identify_card(Card(), _face())
+    assert journey.identify_card(Card(), face_photo())
     assert journey.step is Step.COMMITMENT
     assert journey.accept_commitment() is Step.FORM
     assert journey.submit_form({"phone": "13800000000"}, []) is Step.RESULT
@@ -151,7 +118,7 @@ def test_platform_down_queues_the_application_and_says_so(
     session = Session()
     journey = Journey(_item(ports, "application"), session, ports)
     journey.advance()
-    assert journey.identify_card(Card(), _face())
+    assert journey.identify_card(Card(), face_photo())
     journey.accept_commitment()
     server.faults.set("error_5xx")
     try:
@@ -175,7 +142,7 @@ def test_progress_by_case_number_and_unknown_case(ports: FlowPorts) -> None:
     session = Session()
     app = Journey(_item(ports, "application"), session, ports)
     app.advance()
-    app.identify_card(Card(), _face())
+    app.identify_card(Card(), face_photo())
     app.accept_commitment()
     app.submit_form({}, [])
     case_no = app.data["case_no"]
@@ -196,7 +163,7 @@ def test_printer_out_of_paper_keeps_the_qr_on_screen(ports: FlowPorts) -> None:
     session = Session()
     journey = Journey(_item(ports, "application"), session, ports)
     journey.advance()
-    journey.identify_card(Card(), _face())
+    journey.identify_card(Card(), face_photo())
     journey.accept_commitment()
     journey.submit_form({}, [])
     assert not journey.print_receipt()

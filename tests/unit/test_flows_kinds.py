@@ -10,28 +10,16 @@ from typing import Any
 
 import pytest
 
-from drivers.base import CommandResult, Completion
-from kiosk.events import EventBus
+from drivers.base import Completion
 from kiosk.flows.journey import Journey
 from kiosk.flows.ports import FlowPorts
 from kiosk.flows.steps import Step
-from kiosk.platform.client import PlatformClient
-from kiosk.platform.outbox import Outbox, PlatformSender
 from kiosk.session import Session
 from simulator.platform.payloads import platform_key, sample_payloads
 from simulator.platform.server import PlatformServer
+from tests.unit.flow_rig import RecordingPrinter, face_photo, flow_ports
 
 ID_NUMBER = "530102198503121313"
-
-
-class Printer:
-    def __init__(self) -> None:
-        self.docs: list[Any] = []
-
-    def print_document(self, doc: Any, timeout: float = 0, cancel: Any = None
-                       ) -> CommandResult[Any]:
-        self.docs.append(doc)
-        return CommandResult.success()
 
 
 class Card:
@@ -56,29 +44,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlatformServer]
 
 @pytest.fixture
 def ports(server: PlatformServer, tmp_path: Path) -> Iterator[FlowPorts]:
-    client = PlatformClient(server.url, "KM-DEMO-0001", "demo-secret")
-    outbox = Outbox(tmp_path / "outbox.sqlite3",
-                    PlatformSender(PlatformClient(server.url, "KM-DEMO-0001", "demo-secret")),
-                    base_delay_s=0.05)
-    yield FlowPorts(platform=client, outbox=outbox, printer=Printer(), bus=EventBus(),
-                    terminal_id="KM-DEMO-0001", delivery_wait_s=3)
-    outbox.close()
+    with flow_ports(server.url, tmp_path) as built:
+        yield built
 
 
 def _item(ports: FlowPorts, code: str) -> Any:
     return ports.platform.item(code)
-
-
-def _face() -> bytes:
-    import cv2
-
-    from simulator.camera.source import SyntheticCameraSource
-
-    source = SyntheticCameraSource(noise=0)
-    source.show_face()
-    ok, jpeg = cv2.imencode(".jpg", source.frame())
-    assert ok
-    return jpeg.tobytes()
 
 
 def test_a_guide_item_is_read_without_identity(ports: FlowPorts) -> None:
@@ -92,7 +63,7 @@ def test_a_guide_item_is_read_without_identity(ports: FlowPorts) -> None:
 def test_certificate_with_card_and_face_has_a_verifiable_code(ports: FlowPorts) -> None:
     journey = Journey(_item(ports, "KM-HRSS-001"), Session(), ports)
     assert journey.advance() is Step.IDENTIFY
-    assert journey.identify_card(Card(), _face()), journey.message
+    assert journey.identify_card(Card(), face_photo()), journey.message
     assert journey.step is Step.RESULT and journey.message is None
     cert = journey.data["certificate"]
     assert cert.pdf.startswith(b"%PDF") and cert.qr_payload == f"EBT1:CERT:{cert.verification_code}"
@@ -104,7 +75,7 @@ def test_identity_is_asked_once_per_visit(ports: FlowPorts) -> None:
     session = Session()
     first = Journey(_item(ports, "KM-HPF-002"), session, ports)
     first.advance()
-    assert first.identify_card(Card(), _face())
+    assert first.identify_card(Card(), face_photo())
     second = Journey(_item(ports, "KM-HPF-003"), session, ports)
     assert second.advance() is Step.RESULT          # already identified: straight to result
     assert second.message is None and "query" in second.data
@@ -125,7 +96,7 @@ def test_appointment_books_through_the_form_and_offers_evaluation(ports: FlowPor
     session = Session()
     journey = Journey(_item(ports, "KM-HEALTH-009"), session, ports)
     journey.advance()
-    assert journey.identify_card(Card(), _face())
+    assert journey.identify_card(Card(), face_photo())
     assert journey.step is Step.FORM
     assert journey.submit_form({"day": "2026-11-23", "slot": "09:00-10:00"}, []) is Step.RESULT
     assert session.case_numbers and journey.receipt_document() is not None
@@ -137,7 +108,7 @@ def test_evaluation_is_offered_once_per_visit(ports: FlowPorts) -> None:
     session = Session()
     journey = Journey(_item(ports, "KM-PSB-001"), session, ports)
     journey.advance()
-    journey.identify_card(Card(), _face())
+    journey.identify_card(Card(), face_photo())
     journey.accept_commitment()
     journey.submit_form({}, [])
     assert journey.advance() is Step.EVALUATE
@@ -155,7 +126,7 @@ def test_the_wipe_forgets_the_visit(ports: FlowPorts) -> None:
     card.photo = bytearray(b"\x07" * 32)
     journey = Journey(_item(ports, "KM-HPF-002"), session, ports)
     journey.advance()
-    journey.identify_card(card, _face())
+    journey.identify_card(card, face_photo())
     assert session.identified and session.results
     session.wipe()
     assert card.photo == bytearray(32)
@@ -164,15 +135,10 @@ def test_the_wipe_forgets_the_visit(ports: FlowPorts) -> None:
 
 
 def test_paper_out_on_a_query_does_not_promise_a_qr(ports: FlowPorts) -> None:
-    class Empty(Printer):
-        def print_document(self, doc: Any, timeout: float = 0, cancel: Any = None
-                           ) -> CommandResult[Any]:
-            return CommandResult.failure(Completion.DEVICE_NOT_READY, "paper out")
-
-    ports.printer = Empty()
+    ports.printer = RecordingPrinter(fail=Completion.DEVICE_NOT_READY)
     journey = Journey(_item(ports, "KM-HPF-002"), Session(), ports)
     journey.advance()
-    journey.identify_card(Card(), _face())
+    journey.identify_card(Card(), face_photo())
     assert not journey.print_receipt()
     assert journey.message is not None and journey.message.code == "print_failed"
     assert "二维码" not in journey.message.message and "拍照保存本页" in journey.message.message
