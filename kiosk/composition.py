@@ -130,7 +130,7 @@ def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
     printer = devices.get("printer")
     ports = FlowPorts(platform=platform, outbox=outbox, printer=printer,  # type: ignore[arg-type]
                       bus=bus, terminal_id=str(config.get("terminal", {}).get("id", "")))
-    ports.extra["certificate_output"] = CertificateOutput(
+    ports.certificate_output = CertificateOutput(
         str(config.get("certificate", {}).get("lp_queue", "")))
     counters = UsageCounters(bus)
     terminal = Terminal(config=config, bus=bus, translator=translator, voice=voice,

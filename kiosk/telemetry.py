@@ -36,10 +36,7 @@ class UsageCounters:
 
     def _on_event(self, topic: str, payload: Any) -> None:
         with self._lock:
-            if topic == "session.started":
-                self.counts["sessions"] += 1
-                self.session_active = True
-            elif topic == "session.wiped":
+            if topic == "session.wiped":
                 self.session_active = False
             elif topic == "journey.started":
                 self.counts["journeys"] += 1
@@ -47,7 +44,12 @@ class UsageCounters:
                     ".error"):
                 self.counts["errors"] += 1
             elif topic == "ui.screen":
-                self.screen = str(payload)[:32]
+                name = payload.get("screen") if isinstance(payload, dict) else payload
+                self.screen = str(name)[:32]
+                # a visit begins when a citizen leaves the attract screen; it ends at the wipe
+                if self.screen != "attract" and not self.session_active:
+                    self.counts["sessions"] += 1
+                    self.session_active = True
             elif topic.endswith(".state"):
                 device = topic.split(".", 1)[0]
                 as_dict = getattr(payload, "as_dict", None)

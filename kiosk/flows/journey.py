@@ -240,7 +240,7 @@ class Journey:
         printer = self.ports.printer
         if doc is None:
             return False
-        a4 = self.ports.extra.get("certificate_output")
+        a4 = self.ports.certificate_output
         if "certificate" in self.data and a4 is not None and a4.a4:
             result = a4.print_a4(self.data["certificate"].pdf)
         else:

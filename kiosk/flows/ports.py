@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -38,4 +38,4 @@ class FlowPorts:
     delivery_wait_s: float = 8.0      # how long to wait for the outbox before a receipt
     now: Callable[[], datetime] = datetime.now
     sleep: Callable[[float], None] = time.sleep
-    extra: dict[str, Any] = field(default_factory=dict)
+    certificate_output: Any = None    # kiosk.flows.output.CertificateOutput (A4 via lp)

@@ -1,0 +1,43 @@
+"""Heartbeat counters fed by bus events: visits, journeys, errors, screen, device states."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from drivers.base import DeviceEvent, DeviceState, DeviceStatus
+from kiosk.events import EventBus
+from kiosk.telemetry import UsageCounters
+
+
+def test_a_visit_counts_once_from_leaving_attract_until_the_wipe() -> None:
+    bus = EventBus()
+    counters = UsageCounters(bus)
+    snapshot = counters.snapshot_for(SimpleNamespace(device_errors={}))
+    bus.publish("ui.screen", {"screen": "attract"})
+    assert snapshot()["counters"]["sessions"] == 0 and not snapshot()["session_active"]
+    for screen in ("home", "search", "guide"):
+        bus.publish("ui.screen", {"screen": screen})
+    bus.publish("journey.started", {"item": "KM-HPF-002"})
+    state = snapshot()
+    assert state["screen"] == "guide" and state["session_active"]
+    assert state["counters"] == {"sessions": 1, "journeys": 1, "errors": 0}
+    bus.publish("session.wiped", None)
+    bus.publish("ui.screen", {"screen": "attract"})
+    assert not snapshot()["session_active"]
+    bus.publish("ui.screen", {"screen": "home"})
+    assert snapshot()["counters"]["sessions"] == 2
+
+
+def test_errors_device_states_and_paper_come_from_events() -> None:
+    bus = EventBus()
+    counters = UsageCounters(bus)
+    snapshot = counters.snapshot_for(SimpleNamespace(device_errors={"camera": "cannot open"}))
+    bus.publish("journey.print_failed", {"item": "x", "completion": "device_not_ready"})
+    bus.publish("idcard.state", DeviceStatus(DeviceState.OFFLINE, {"url": "socket://x"}))
+    bus.publish("printer.paper", DeviceEvent("printer", "paper", {"paper": "low",
+                                                                  "previous": "ok"}))
+    state = snapshot()
+    assert state["counters"]["errors"] == 1
+    assert state["devices"]["idcard"]["state"] == "offline"
+    assert state["devices"]["camera"] == {"state": "no_device", "message": "cannot open"}
+    assert state["paper"]["state"] == "low"
