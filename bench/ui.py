@@ -76,6 +76,24 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def rss_by_mapping_mb(pid: int, top: int = 8) -> list[tuple[str, float]]:
+    """The largest contributors to ``pid``'s RSS, by mapped file (``[anon]`` for the heap)."""
+    totals: dict[str, int] = {}
+    name = "[anon]"
+    try:
+        lines = Path(f"/proc/{pid}/smaps").read_text().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        fields = line.split()
+        if fields and "-" in fields[0] and not fields[0].endswith(":"):
+            name = fields[5].rsplit("/", 1)[-1] if len(fields) > 5 else "[anon]"
+        elif fields and fields[0] == "Rss:":
+            totals[name] = totals.get(name, 0) + int(fields[1])
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])[:top]
+    return [(k, round(v / 1024, 1)) for k, v in ranked]
+
+
 def tree_memory_mb(pid: int) -> tuple[float, float]:
     """(RSS, PSS) of ``pid`` and its descendants in MB."""
     pids = _tree(pid)
@@ -206,6 +224,7 @@ def _sessions(app: Any, figures: dict[str, Any], total: int, _out: Path, _suite:
             if n in (10, 100, total):
                 rss, pss = tree_memory_mb(os.getpid())
                 figures[f"rss_mb_{n}"], figures[f"pss_mb_{n}"] = round(rss, 1), round(pss, 1)
+                figures[f"mappings_{n}"] = rss_by_mapping_mb(os.getpid())
     finally:
         ui.on_main(app.stop, timeout=10)
 
@@ -278,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--child", choices=("start", "transitions", "memory"))
+    parser.add_argument("--only", choices=("start", "transitions", "memory"),
+                        help="measure one figure only (while working on it)")
     parser.add_argument("--config", type=Path)
     parser.add_argument("--t0", type=float, default=0.0)
     args = parser.parse_args(argv)
@@ -302,6 +323,10 @@ def main(argv: list[str] | None = None) -> int:
             config_path.write_text(json.dumps(config), encoding="utf-8")
             if args.child == "transitions":
                 child(args.child, config_path, args.sessions, args.t0, out, suite)
+                return 0
+            if args.only:
+                print(json.dumps(_spawn(args.only, config_path, args.sessions), indent=1,
+                                 ensure_ascii=False))
                 return 0
             return _report(config_path, args)
         finally:
@@ -339,6 +364,9 @@ def _report(config_path: Path, args: argparse.Namespace) -> int:
     if steady is not None:
         print(f"  after 100 sessions: RSS {memory['rss_mb_100']:.1f} MB; growth from 100 to {n}: "
               f"{steady:.2f} MB per 1,000 sessions (caches warm)")
+    for at in (10, n):
+        top = memory.get(f"mappings_{at}") or []
+        print(f"  largest RSS after {at} sessions: " + ", ".join(f"{k} {v} MB" for k, v in top))
     if peer:
         ratio = statistics.median(starts) / peer["start_s"] if peer["start_s"] else float("nan")
         print(f"peer Chromium headless, static home page: start {peer['start_s']:.2f} s, RSS "

@@ -32,6 +32,7 @@ from kiosk.composition import Terminal
 from kiosk.flows.items import progress_item
 from kiosk.flows.journey import Journey
 from kiosk.flows.steps import Step
+from kiosk.gc_policy import CollectionPolicy
 from kiosk.session import IdleState, IdleWatch, Session
 from kiosk.voice import ANNOUNCEMENTS, prompt_for
 from screens.bridge import DeviceBridge
@@ -71,8 +72,10 @@ class KioskApp(App):
     busy = StringProperty("")
 
     def __init__(self, terminal: Terminal, *, orientation: str = "portrait",
-                 voice_enabled: bool = True, **kwargs: Any) -> None:
+                 voice_enabled: bool = True, collector: CollectionPolicy | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.collector = collector or CollectionPolicy()
         self.terminal = terminal
         self.orientation = orientation
         self.voice_enabled = voice_enabled
@@ -112,6 +115,15 @@ class KioskApp(App):
         """Announce the first screen; fetch the service points in the background."""
         self._entered("attract")
         self.run_async(self._load_points, self._points_loaded)
+        self._after_flip(self.collector.started)
+
+    @staticmethod
+    def _after_flip(work: Callable[[], Any]) -> None:
+        """Run ``work`` on the main thread once the next frame is on glass."""
+        def once(*_a: Any) -> None:
+            Window.unbind(on_flip=once)
+            Clock.schedule_once(lambda _dt: work(), 0)
+        Window.bind(on_flip=once)
 
     def _load_points(self) -> list[Any]:
         try:
@@ -339,6 +351,7 @@ class KioskApp(App):
         for screen in self.root.screens:
             screen.notice = ""
         self.go("attract", remember=False)
+        self._after_flip(self.collector.visit_ended)
 
     def _end_platform_session(self, token: str) -> None:
         try:

@@ -28,6 +28,7 @@ from kiosk.i18n import Translator
 from kiosk.platform.catalog_cache import CatalogCache
 from kiosk.platform.errors import PlatformError
 from kiosk.platform.outbox import Outbox, PlatformSender
+from kiosk.platform.pinyin import PinyinStore, Transcribe, syllables_in_process
 from kiosk.platform.search import CatalogSearch
 from kiosk.platform.settings import PlatformSettings
 from kiosk.session import Session
@@ -58,6 +59,7 @@ class Terminal:
     poller: CardPoller | None = None
     agent: Any = None
     catalog_error: str = ""
+    pinyin: Transcribe = syllables_in_process
 
     @property
     def terminal_id(self) -> str:
@@ -92,7 +94,7 @@ class Terminal:
             log.warning("catalog sync failed (%s); using the cached catalog", self.catalog_error)
         else:
             self.catalog_error = ""
-        self.search = CatalogSearch(self.catalog.items())
+        self.search = CatalogSearch(self.catalog.items(), self.pinyin)
         return self.catalog_error or "ok"
 
     def close(self) -> None:
@@ -102,6 +104,8 @@ class Terminal:
         if self.poller is not None:
             self.poller.stop()
         self.outbox.stop()
+        if isinstance(self.pinyin, PinyinStore):
+            self.pinyin.close()
         self.voice.close()
         for device in self.devices.values():
             device.close()
@@ -121,7 +125,8 @@ def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
 
     settings = PlatformSettings.from_config(config)
     platform = settings.client()
-    catalog = CatalogCache(_under(base_dir, settings.cache_db))
+    catalog_db = _under(base_dir, settings.cache_db)
+    catalog = CatalogCache(catalog_db)
     # the outbox drains on its own thread with its own client (requests sessions are not
     # safe to share between threads)
     outbox = Outbox(_under(base_dir, settings.outbox_db), PlatformSender(settings.client()))
@@ -136,7 +141,8 @@ def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
     terminal = Terminal(config=config, bus=bus, translator=translator, voice=voice,
                         platform=platform, catalog=catalog, search=CatalogSearch([]),
                         outbox=outbox, ports=ports, counters=counters, devices=devices,
-                        device_errors=errors)
+                        device_errors=errors,
+                        pinyin=PinyinStore(catalog_db.with_name("pinyin.sqlite3")))
     counters.device_cache.update(terminal.device_states())
     terminal.refresh_catalog()
     if "idcard" in devices:

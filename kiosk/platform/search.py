@@ -9,6 +9,10 @@ Popularity adds up to 12 points (log scale), so it orders items within a tier an
 very popular item pass a rare one of the next tier. Common abbreviations (社保, 医保, 驾照
 …, and their pinyin) are expanded. A character / bigram index narrows each keystroke to the
 items that can match, so a 5,000-item catalog answers in well under the 2 ms budget.
+
+The syllables come from a ``transcribe`` callable (:mod:`kiosk.platform.pinyin`); the
+terminal passes its cached, out-of-process store so pypinyin is never loaded in the UI's
+process. Without one, pypinyin runs in this process.
 """
 
 from __future__ import annotations
@@ -18,9 +22,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
-
 from kiosk.platform.models import CatalogItem
+from kiosk.platform.pinyin import Syllables, Transcribe, syllables_in_process
 
 ALIASES = {"社保": ("社会保险", "社会保障"), "医保": ("医疗保险", "医保"), "驾照": ("驾驶证",),
            "违章": ("违法",), "房产": ("不动产",), "退休金": ("养老金",), "个税": ("个人所得税",),
@@ -42,14 +45,13 @@ class SearchResult:
     match: str
 
 
-def _letters(text: str, style: Style) -> tuple[str, list[int]]:
-    syllables = [s.lower() for s in lazy_pinyin(text, style=style, errors="ignore")]
-    syllables = ["".join(c for c in s if c.isalnum()) for s in syllables]
+def _letters(syllables: Syllables) -> tuple[str, list[int], str]:
+    """Joined pinyin, the offset where each syllable starts, and the initials."""
     starts, pos = [], 0
     for s in syllables:
         starts.append(pos)
         pos += len(s)
-    return "".join(syllables), starts
+    return "".join(syllables), starts, "".join(s[0] for s in syllables)
 
 
 @dataclass
@@ -72,19 +74,22 @@ def _grams(text: str) -> set[str]:
 class CatalogSearch:
     """An in-memory index over catalog items; build once per catalog version."""
 
-    def __init__(self, items: Iterable[CatalogItem]) -> None:
+    def __init__(self, items: Iterable[CatalogItem],
+                 transcribe: Transcribe = syllables_in_process) -> None:
         self._entries: list[_Entry] = []
         self._grams: dict[str, set[int]] = {}
         self._departments: set[str] = set()
         self._events: set[str] = set()
         items = list(items)
+        alias_texts = {t for key, targets in ALIASES.items() for t in (key, *targets)}
+        table = transcribe({i.name for i in items} | alias_texts) if items else {}
         top = max((i.popularity for i in items), default=1)
         for index, item in enumerate(items):
-            pinyin, starts = _letters(item.name, Style.NORMAL)
+            pinyin, starts, initials = _letters(table[item.name])
             if item.pinyin and item.pinyin != pinyin:
                 starts = [0]
                 pinyin = item.pinyin
-            initials = item.pinyin_initials or _letters(item.name, Style.FIRST_LETTER)[0]
+            initials = item.pinyin_initials or initials
             english = item.name_en.lower()
             context = " ".join((item.department, *item.life_event_names, *item.life_events))
             entry = _Entry(item, item.name, pinyin, frozenset(starts), initials,
@@ -110,9 +115,9 @@ class CatalogSearch:
                 ranked.sort(key=lambda t: (-t[0], t[1]))
                 self._single[gram] = ranked
         self._aliases = dict(ALIASES)
-        for key, targets in ALIASES.items():
-            self._aliases[_letters(key, Style.NORMAL)[0]] = tuple(
-                _letters(t, Style.NORMAL)[0] for t in targets)
+        for key, targets in ALIASES.items() if table else ():
+            self._aliases[_letters(table[key])[0]] = tuple(_letters(table[t])[0]
+                                                           for t in targets)
 
     def __len__(self) -> int:
         return len(self._entries)
