@@ -229,6 +229,40 @@ def _sessions(app: Any, figures: dict[str, Any], total: int, _out: Path, _suite:
         ui.on_main(app.stop, timeout=10)
 
 
+def bare_window() -> None:
+    """A blank Kivy window of the terminal's size, one frame drawn: the renderer's share."""
+    from screens.boot import configure_kivy
+
+    configure_kivy("portrait", kiosk_mode=False)
+    from kivy.app import App
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+    from kivy.uix.label import Label
+
+    figures: dict[str, Any] = {}
+
+    class Blank(App):
+        def build(self) -> Any:
+            return Label(text="e")
+
+    app = Blank()
+
+    def measured(*_a: Any) -> None:
+        Window.unbind(on_flip=measured)
+        rss, pss = tree_memory_mb(os.getpid())
+        figures.update(rss_mb=round(rss, 1), pss_mb=round(pss, 1),
+                       mappings=rss_by_mapping_mb(os.getpid()))
+        Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+    def settle(_dt: float) -> None:       # after start-up, draw one more frame and measure
+        Window.bind(on_flip=measured)
+        app.root.text = "e办通"
+
+    app.bind(on_start=lambda *_: Clock.schedule_once(settle, 0.5))
+    app.run()
+    print("FIGURES " + json.dumps(figures), flush=True)
+
+
 # -- the parent ----------------------------------------------------------------------------
 def _spawn(mode: str, config_path: Path, sessions: int) -> dict[str, Any]:
     t0 = time.time()
@@ -296,8 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=1000)
-    parser.add_argument("--child", choices=("start", "transitions", "memory"))
-    parser.add_argument("--only", choices=("start", "transitions", "memory"),
+    parser.add_argument("--child", choices=("start", "transitions", "memory", "window"))
+    parser.add_argument("--only", choices=("start", "transitions", "memory", "window"),
                         help="measure one figure only (while working on it)")
     parser.add_argument("--config", type=Path)
     parser.add_argument("--t0", type=float, default=0.0)
@@ -305,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("DISPLAY"):
         print("bench/ui.py needs a display: run it under xvfb-run", file=sys.stderr)
         return 2
+    if args.child == "window":
+        bare_window()
+        return 0
     if args.child in ("start", "memory"):       # the parent's simulators are running
         child(args.child, args.config, args.sessions, args.t0, args.config.parent)
         return 0
@@ -338,6 +375,7 @@ def _report(config_path: Path, args: argparse.Namespace) -> int:
     starts = [_spawn("start", config_path, 0)["start_s"] for _ in range(args.runs)]
     transitions = _spawn("transitions", config_path, 0)
     memory = _spawn("memory", config_path, args.sessions)
+    window = _spawn("window", config_path, 0)
     names = [i["name"] for i in _top_items(config_path)]
     peer = chromium_peer(names, args.runs)
     lat = transitions.get("transitions_ms", [])
@@ -364,6 +402,10 @@ def _report(config_path: Path, args: argparse.Namespace) -> int:
     if steady is not None:
         print(f"  after 100 sessions: RSS {memory['rss_mb_100']:.1f} MB; growth from 100 to {n}: "
               f"{steady:.2f} MB per 1,000 sessions (caches warm)")
+    print(f"  a blank Kivy window of the same size on the same renderer, one frame drawn: RSS "
+          f"{window['rss_mb']:.1f} MB, PSS {window['pss_mb']:.1f} MB (Python, Kivy, SDL and the "
+          f"GL driver: what any Kivy app pays here before its own code); the terminal's own "
+          f"share after 10 sessions: {memory['rss_mb_10'] - window['rss_mb']:.1f} MB RSS")
     for at in (10, n):
         top = memory.get(f"mappings_{at}") or []
         print(f"  largest RSS after {at} sessions: " + ", ".join(f"{k} {v} MB" for k, v in top))

@@ -24,7 +24,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.appearance import SIZE_PROFILES
@@ -36,6 +36,7 @@ from kiosk.gc_policy import CollectionPolicy
 from kiosk.session import IdleState, IdleWatch, Session
 from kiosk.voice import ANNOUNCEMENTS, prompt_for
 from screens.bridge import DeviceBridge
+from screens.remote import ConfigLoader, RemoteCommands
 from screens.theme import Theme, register_cjk_font
 from screens.widgets import IdleWarning
 
@@ -59,6 +60,8 @@ SCREENS: dict[str, str] = {
     "settings": "screens.settings:SettingsScreen",
     "maintenance": "screens.maintenance:MaintenanceScreen",
 }
+#: the screens a terminal out of service still shows (no visit can start from them)
+OUT_OF_SERVICE_SCREENS = frozenset({"attract", "maintenance"})
 STEP_SCREENS = {Step.GUIDE: "guide", Step.IDENTIFY: "identify", Step.COMMITMENT: "commitment",
                 Step.FORM: "form", Step.CASE_ENTRY: "progress", Step.RESULT: "result",
                 Step.EVALUATE: "evaluate"}
@@ -70,10 +73,12 @@ class KioskApp(App):
     lang = StringProperty("zh_CN")
     theme = ObjectProperty(None)
     busy = StringProperty("")
+    #: out of service (fleet ``maintenance_on``): the attract screen starts no visit
+    out_of_service = BooleanProperty(False)
 
     def __init__(self, terminal: Terminal, *, orientation: str = "portrait",
                  voice_enabled: bool = True, collector: CollectionPolicy | None = None,
-                 **kwargs: Any) -> None:
+                 config_loader: ConfigLoader | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.collector = collector or CollectionPolicy()
         self.terminal = terminal
@@ -91,6 +96,10 @@ class KioskApp(App):
         self.bridge: DeviceBridge | None = None
         self.first_frame_event = threading.Event()
         self.service_points: list[Any] = []
+        self._config_loader = config_loader
+        self.remote: RemoteCommands | None = None
+        #: set when the app stops for a fleet ``restart_app`` (``kiosk run`` re-executes)
+        self.restart_requested = False
 
     # -- Kivy life cycle ---------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -112,10 +121,13 @@ class KioskApp(App):
         return manager
 
     def on_start(self) -> None:
-        """Announce the first screen; fetch the service points in the background."""
+        """Announce the first screen; fetch the service points in the background; take
+        the fleet's remote commands."""
         self._entered("attract")
         self.run_async(self._load_points, self._points_loaded)
         self._after_flip(self.collector.started)
+        self.remote = RemoteCommands(self, load_config=self._config_loader)
+        self.remote.attach(self.terminal.counters.handlers)
 
     @staticmethod
     def _after_flip(work: Callable[[], Any]) -> None:
@@ -192,7 +204,9 @@ class KioskApp(App):
 
     # -- navigation --------------------------------------------------------------------
     def go(self, name: str, remember: bool = True) -> None:
-        """Show screen ``name``."""
+        """Show screen ``name`` (out of service, only attract and the operator's screen)."""
+        if self.out_of_service and name not in OUT_OF_SERVICE_SCREENS:
+            name, remember = "attract", False
         current = self.root.current
         if remember and current != name:
             self._history.append(current)
@@ -352,6 +366,8 @@ class KioskApp(App):
             screen.notice = ""
         self.go("attract", remember=False)
         self._after_flip(self.collector.visit_ended)
+        if self.remote is not None:
+            self.remote.visit_ended()    # deferred maintenance switch or restart
 
     def _end_platform_session(self, token: str) -> None:
         try:

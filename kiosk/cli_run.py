@@ -1,13 +1,27 @@
-"""Run the terminal: full-screen touch UI on the configured devices and platform."""
+"""Run the terminal: full-screen touch UI on the configured devices and platform.
+
+When the app stops for the fleet's ``restart_app`` (``app.restart_requested``), the process
+re-executes itself with the same arguments once the terminal is closed (:func:`serve`);
+``--out-of-service`` is added or dropped so a terminal restarted during maintenance stays
+out of service and one back in service stays so.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import load_config
+
+log = logging.getLogger(__name__)
+
+Exec = Callable[[str, list[str]], Any]
+OUT_OF_SERVICE_FLAG = "--out-of-service"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +33,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true",
                         help="a window instead of full screen (development)")
     parser.add_argument("--state-dir", default=".", help="base folder for var/ (default .)")
+    parser.add_argument(OUT_OF_SERVICE_FLAG, action="store_true",
+                        help="start out of service (maintenance notice, no visits)")
     parser.set_defaults(handler=_run)
 
 
@@ -49,8 +65,34 @@ def _run(args: argparse.Namespace) -> int:
     terminal = build_terminal(config, KivySink(), base_dir=Path(args.state_dir))
     for name, error in terminal.device_errors.items():
         print(f"run: DEVICE {name} NOT AVAILABLE: {error}")
+    app = KioskApp(terminal, orientation=orientation,
+                   config_loader=lambda: load_config(args.config))
+    app.out_of_service = bool(args.out_of_service)
+    return serve(app, terminal, sys.argv[1:])
+
+
+def serve(app: Any, terminal: Any, argv: Sequence[str], execv: Exec = os.execv) -> int:
+    """Run ``app`` until it stops, close ``terminal``; when the app asked for a restart,
+    replace this process by ``python -m kiosk`` with ``argv`` (the original arguments)."""
     try:
-        KioskApp(terminal, orientation=orientation).run()
+        app.run()
     finally:
         terminal.close()
-    return 0
+    if not getattr(app, "restart_requested", False):
+        return 0
+    command = restart_command(argv, out_of_service=bool(getattr(app, "out_of_service", False)))
+    log.info("restarting the terminal: %s", " ".join(command[1:]))
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    execv(command[0], command)
+    return 0        # only reached when ``execv`` is a stand-in
+
+
+def restart_command(argv: Sequence[str], *, out_of_service: bool) -> list[str]:
+    """``[python, -m, kiosk, *argv]`` with ``--out-of-service`` matching the current state."""
+    args = [a for a in argv if a != OUT_OF_SERVICE_FLAG]
+    if out_of_service:
+        args.append(OUT_OF_SERVICE_FLAG)
+    return [sys.executable, "-m", "kiosk", *args]

@@ -2,10 +2,12 @@
 
 :class:`UsageCounters` listens on the event bus and keeps, without any personal data, the
 counts the fleet heartbeat carries (sessions, journeys, errors), the current screen, the
-maintenance flag and the last known state of every device (from ``<device>.state`` and
-``printer.paper`` events, so the agent's snapshot never does device I/O). Remote-command
-handlers are kept in a dict the app adds its UI handlers to (restart, maintenance,
-screenshot); the agent looks them up when a command arrives.
+maintenance flag (from ``maintenance.changed`` events) and the last known state of every
+device (from ``<device>.state`` and ``printer.paper`` events, so the agent's snapshot never
+does device I/O). Remote-command handlers are kept in the dict :attr:`UsageCounters.handlers`
+the app adds its UI handlers to (restart, maintenance, screenshot, config reload); the agent
+is given one dispatcher per command kind that looks the handler up there when the command
+arrives, so handlers attached after the agent was built are found.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from fleet.protocol import COMMAND_KINDS
 from kiosk.events import EventBus
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -38,6 +41,9 @@ class UsageCounters:
         with self._lock:
             if topic == "session.wiped":
                 self.session_active = False
+            elif topic == "maintenance.changed":
+                on = payload.get("maintenance") if isinstance(payload, dict) else payload
+                self.maintenance = bool(on)
             elif topic == "journey.started":
                 self.counts["journeys"] += 1
             elif topic in ("journey.print_failed", "idcard.read_failed") or topic.endswith(
@@ -84,10 +90,21 @@ class UsageCounters:
         return snapshot
 
     def command_handlers(self, terminal: Any) -> dict[str, Handler]:
-        """The handlers dict given to the agent (the app adds its UI handlers later)."""
+        """The handlers given to the agent: a dispatcher per command kind into
+        :attr:`handlers` (the agent copies what it is given when it is built, before the
+        app has attached its UI handlers)."""
 
         def refresh_catalog(_: dict[str, Any]) -> dict[str, Any]:
             return {"catalog": terminal.refresh_catalog(), "items": len(terminal.catalog.items())}
 
         self.handlers["refresh_catalog"] = refresh_catalog
-        return self.handlers
+        return {kind: self._dispatcher(kind) for kind in COMMAND_KINDS}
+
+    def _dispatcher(self, kind: str) -> Handler:
+        def dispatch(args: dict[str, Any]) -> dict[str, Any]:
+            handler = self.handlers.get(kind)
+            if handler is None:
+                raise LookupError(f"unsupported command {kind} (the UI is not running)")
+            return handler(args)
+
+        return dispatch

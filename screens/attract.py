@@ -1,27 +1,49 @@
-"""Attract screen: what the terminal offers, the 长辈版 switch, language, nearest points."""
+"""Attract screen: what the terminal offers, the 长辈版 switch, language, nearest points.
+
+Out of service (``app.out_of_service``, the fleet's ``maintenance_on``) it shows a large
+bilingual notice pointing to the nearest 24-hour point instead of the offers and the start
+buttons, and nothing on it starts a visit (only the operator's 运维 entry stays).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.properties import NumericProperty
+
 from kiosk.flows.geo import nearest
-from kiosk.i18n import LANGUAGES, N_
+from kiosk.i18n import LANGUAGES, N_, Translator
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
 OFFERS = (N_("社保、公积金、医保查询与证明打印"), N_("户籍、出入境、交通事项办理"),
           N_("办件进度查询与好差评"), N_("24小时自助服务点地图"))
+OUT_OF_SERVICE = N_("本机维护中，暂停服务")
+USE_ANOTHER = N_("请使用其他自助终端")
+GO_NEAREST = N_("最近的24小时自助服务点：")
+
+
+class NoticeLine(EbtLabel):
+    """One line of the out-of-service notice; ``level`` 0 headline, 1 title, 2 body."""
+
+    level = NumericProperty(0)
 
 
 class AttractScreen(KioskScreen):
-    """The first screen; 开始办事 leads home."""
+    """The first screen; 开始办事 leads home (unless the terminal is out of service)."""
 
     prompt = "attract"
     _built: tuple = ()
+    _translators: tuple[Translator, ...] = ()
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        """Redraw when the terminal goes out of service or back."""
+        self.app.bind(out_of_service=lambda *_a: self.refresh())
 
     def refresh(self) -> None:
-        """Offers, languages and the three nearest 24-hour points."""
+        """Offers, languages, the three nearest 24-hour points and the out-of-service
+        notice."""
         app = self.app
-        key = (app.lang, len(app.service_points))
+        key = (app.lang, len(app.service_points), app.out_of_service)
         if key == self._built:
             return
         self._built = key
@@ -38,9 +60,48 @@ class AttractScreen(KioskScreen):
         near = self.ids.nearest
         near.clear_widgets()
         term = app.terminal.config.get("terminal", {})
-        for km, point in nearest(app.service_points, float(term.get("lat", 25.04)),
-                                 float(term.get("lon", 102.71))):
-            near.add_widget(EbtLabel(text=f"{point.name}  {km:.1f} km  {point.hours}"))
+        points = nearest(app.service_points, float(term.get("lat", 25.04)),
+                         float(term.get("lon", 102.71)))
+        lines = [f"{point.name}  {km:.1f} km  {point.hours}" for km, point in points]
+        for line in lines:
+            near.add_widget(EbtLabel(text=line))
+        self._notice(lines[:1] if app.out_of_service else [])
+
+    def _notice(self, nearest_lines: list[str]) -> None:
+        """Fill the out-of-service notice: every line in Chinese and in English."""
+        box = self.ids.notice
+        box.clear_widgets()
+        if not self.app.out_of_service:
+            return
+        for index, text in enumerate(self._bilingual(OUT_OF_SERVICE)):
+            box.add_widget(NoticeLine(text=text, level=0 if index == 0 else 1))
+        for text in self._bilingual(USE_ANOTHER):
+            box.add_widget(NoticeLine(text=text, level=2))
+        if nearest_lines:
+            for text in self._bilingual(GO_NEAREST):
+                box.add_widget(NoticeLine(text=text, level=2, bold=False))
+            box.add_widget(NoticeLine(text=nearest_lines[0], level=2))
+
+    def _bilingual(self, message: str) -> list[str]:
+        """``message`` in every UI language, Chinese first."""
+        if not self._translators:
+            self._translators = tuple(Translator(code) for code in LANGUAGES)
+        return [translate(message) for translate in self._translators]
+
+    def start(self) -> None:
+        """开始办事."""
+        if not self.app.out_of_service:
+            self.app.go("home")
+
+    def toggle_elderly(self) -> None:
+        """长辈版 on or off for the coming visit."""
+        if not self.app.out_of_service:
+            self.app.set_elderly(self.app.theme.mode != "elderly")
+
+    def open_map(self) -> None:
+        """The map of 24-hour points (a visit: its top bar leads home)."""
+        if not self.app.out_of_service:
+            self.app.go("map")
 
     def _language(self, code: str) -> None:
         self.app.set_language(code)
