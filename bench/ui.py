@@ -203,6 +203,10 @@ def _flip_timer(app: Any, ui: Any) -> list[tuple[str, str, float]]:
 
 
 CAUSE_WINDOW_S = 2.0
+#: the memory sessions cycle over this many of the most popular items (env BENCH_UI_ITEMS)
+ITEMS_CYCLED = int(os.environ.get("BENCH_UI_ITEMS", "20"))
+#: session counts at which the memory child also notes RSS (the shape of any growth)
+SERIES_AT = frozenset({1, 2, 5, 10, 20, 30, 50, 100, 200, 300, 500, 700, 1000, 2000})
 
 
 def _sessions(app: Any, figures: dict[str, Any], total: int, _out: Path, _suite: Any) -> None:
@@ -214,13 +218,16 @@ def _sessions(app: Any, figures: dict[str, Any], total: int, _out: Path, _suite:
         app.first_frame_event.wait(30)
         ui.wait_screen("attract", timeout=30)
         codes = ui.on_main(lambda: [i.code for i in sorted(
-            app.terminal.catalog.items(), key=lambda i: -i.popularity)[:20]])
+            app.terminal.catalog.items(), key=lambda i: -i.popularity)[:ITEMS_CYCLED]])
         for n in range(1, total + 1):
             code: str = codes[n % len(codes)]
             ui.on_main(functools.partial(app.start_item, code))
             ui.frame()
             ui.on_main(app.end_visit)
             ui.frame()
+            if n in SERIES_AT:
+                figures.setdefault("series", []).append((n, round(tree_memory_mb(
+                    os.getpid())[0], 1)))
             if n in (10, 100, total):
                 rss, pss = tree_memory_mb(os.getpid())
                 figures[f"rss_mb_{n}"], figures[f"pss_mb_{n}"] = round(rss, 1), round(pss, 1)
@@ -399,6 +406,8 @@ def _report(config_path: Path, args: argparse.Namespace) -> int:
           f"{memory['pss_mb_10']:.1f} MB; after {n}: RSS {memory[f'rss_mb_{n}']:.1f} MB, PSS "
           f"{memory[f'pss_mb_{n}']:.1f} MB; growth {growth:.2f} MB per 1,000 sessions "
           f"[targets ≤ 200 MB, ≤ 5 MB]")
+    if memory.get("series"):
+        print("  RSS by sessions: " + ", ".join(f"{k}: {v:.0f}" for k, v in memory["series"]))
     if steady is not None:
         print(f"  after 100 sessions: RSS {memory['rss_mb_100']:.1f} MB; growth from 100 to {n}: "
               f"{steady:.2f} MB per 1,000 sessions (caches warm)")

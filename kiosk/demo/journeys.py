@@ -114,6 +114,25 @@ def social_security_certificate(ctx: DemoContext) -> None:
     _ended(ctx, session)
 
 
+def electronic_id_certificate(ctx: DemoContext) -> None:
+    """The same certificate by the electronic-ID QR (网证) at the scanner: no card, no face."""
+    session = _begin(ctx)
+    _search_open(ctx, "grcbzm", "KM-HRSS-001")
+    ctx.tap("start_item")
+    ctx.ui.wait_screen("identify")
+    ctx.control("scanner.emit", text=ctx.sample_codes(CARD)["eid"])
+    ctx.ui.wait(lambda: ctx.app.root.current != "identify" and not ctx.app.busy,
+                "electronic ID accepted", timeout=30)
+    ctx.expect(ctx.ui.on_main(lambda: ctx.app.session.identified), "not identified")
+    ctx.ui.wait_screen("result")
+    text = ctx.ui.text_on_screen()
+    ctx.expect("验证码" in text, "certificate preview missing")
+    ctx.expect("530102198503121313" not in text, "full ID number on screen")
+    ctx.shot("certificate")
+    ctx.tap("finish")
+    _ended(ctx, session)
+
+
 def application_with_receipt(ctx: DemoContext) -> None:
     """租房提取住房公积金: commitment, form, e-licence + photos, submit, receipt."""
     session = _begin(ctx)
@@ -223,6 +242,7 @@ JOURNEYS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("guide_by_pinyin", guide_by_pinyin),
     ("provident_fund_query", provident_fund_query),
     ("social_security_certificate", social_security_certificate),
+    ("electronic_id_certificate", electronic_id_certificate),
     ("application_with_receipt", application_with_receipt),
     ("progress_by_receipt_qr", progress_by_receipt_qr),
     ("evaluation", evaluation),
