@@ -78,8 +78,11 @@ class KioskApp(App):
 
     def __init__(self, terminal: Terminal, *, orientation: str = "portrait",
                  voice_enabled: bool = True, collector: CollectionPolicy | None = None,
-                 config_loader: ConfigLoader | None = None, **kwargs: Any) -> None:
+                 config_loader: ConfigLoader | None = None, closable: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        #: a developer's window may be closed; a terminal's never (operator PIN only)
+        self.closable = closable
         self.collector = collector or CollectionPolicy()
         self.terminal = terminal
         self.orientation = orientation
@@ -115,7 +118,7 @@ class KioskApp(App):
         manager.current = "attract"
         self.bridge = DeviceBridge(self)
         Window.bind(on_touch_down=self._touched)
-        Window.bind(on_request_close=lambda *_a, **_k: True)   # only the operator PIN exits
+        Window.bind(on_request_close=lambda *_a, **_k: not self.closable)
         Clock.schedule_interval(self._tick, 0.5)
         Clock.schedule_once(lambda _dt: self.first_frame_event.set(), 0)
         return manager

@@ -19,6 +19,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait")
     parser.add_argument("--only", action="append", default=None, metavar="JOURNEY",
                         help="run only this journey (repeatable)")
+    parser.add_argument("--scale", type=float, default=None,
+                        help="window scale with a display (default 0.5: fits a 1080p screen;"
+                             " headless always 1)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="with a display, print the control page's address only")
     parser.add_argument("--export-docs", default=None, metavar="DIR",
                         help="also copy the screenshots, half size, to DIR (docs/screens)")
     parser.set_defaults(handler=_run)
@@ -29,8 +34,10 @@ def _run(args: argparse.Namespace) -> int:
         print("demo: no display; run it under xvfb-run (scripts/run does)")
         return 2
     try:
+        scale = 1.0 if args.headless else (args.scale or 0.5)
         code = run_demo(Path(args.out), headless=args.headless, config_path=args.config,
-                        orientation=args.orientation, only=args.only)
+                        orientation=args.orientation, only=args.only, scale=scale,
+                        browser=not args.no_browser)
         if args.export_docs and args.headless:
             from kiosk.demo.docshots import export
 

@@ -5,7 +5,8 @@ URLs, builds the terminal through the composition root and runs the real Kivy UI
 a script thread drives :data:`kiosk.demo.journeys.JOURNEYS` by touch and simulator actions
 and writes numbered screenshots, the printed receipts and ``summary.json`` to the output
 folder; the exit code is non-zero if a journey failed. With a display, the window opens
-with the simulators' control page beside it and a person drives.
+with the simulators' control page beside it and a person drives (a window scaled to fit a
+developer's screen, half size by default; closing it ends the demo).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
              orientation: str = "portrait", seed: int = 0,
              only: list[str] | None = None, journeys: list[tuple[str, Any]] | None = None,
              overrides: dict[str, dict[str, Any]] | None = None,
+             scale: float = 1.0, browser: bool = True,
              reference_screens: bool = True) -> int:
     """Start simulators + terminal + UI; return 0 when every journey passed.
 
@@ -56,7 +58,7 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
     """
     from screens.boot import configure_kivy
 
-    configure_kivy(orientation, kiosk_mode=not headless)
+    configure_kivy(orientation, kiosk_mode=False, scale=scale)
     from kiosk.app import KioskApp
     from kiosk.composition import build_terminal
     from simulator.suite import SimulatorSuite
@@ -75,9 +77,9 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
         if terminal.device_errors:
             print("demo: devices not available: " + ", ".join(
                 f"{k} ({v})" for k, v in terminal.device_errors.items() if k != "fleet"))
-        app = KioskApp(terminal, orientation=orientation)
+        app = KioskApp(terminal, orientation=orientation, closable=not headless)
         if not headless:
-            _open_control_page(suite)
+            _open_control_page(suite, browser)
             app.run()
             return 0
         records: list[JourneyRecord] = []
@@ -178,13 +180,13 @@ def _audio_sink(headless: bool) -> Any:
     return KivySink()
 
 
-def _open_control_page(suite: Any) -> None:
+def _open_control_page(suite: Any, open_browser: bool) -> None:
     from simulator.control import ControlServer
 
     url = ControlServer(suite).start()
-    print(f"demo: simulator control page at {url}")
+    print(f"demo: simulator control page at {url}", flush=True)
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser:
+    if browser and open_browser:
         subprocess.Popen([browser, f"--app={url}", "--window-position=1100,0",
                           "--window-size=700,1000"], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
