@@ -355,6 +355,8 @@ class KioskApp(App):
             threading.Thread(target=self._end_platform_session, args=(token,),
                              daemon=True).start()
         self.journey = None
+        for screen in self.root.screens:   # what the visit put on any screen goes too (and
+            screen.wipe()                  # a mode change below re-lays out less)
         self.terminal.voice.end_session()
         self.terminal.bus.publish("session.wiped", None)
         self.session = self.terminal.new_session()
@@ -365,8 +367,6 @@ class KioskApp(App):
             self.terminal.translator.set_language(self.session.language)
         self.idle = self._new_idle()
         self._history.clear()
-        for screen in self.root.screens:
-            screen.notice = ""
         self.go("attract", remember=False)
         self._after_flip(self.collector.visit_ended)
         if self.remote is not None:

@@ -87,6 +87,11 @@ class EvaluateScreen(KioskScreen):
         else:
             self.refresh()
 
+    def wipe(self) -> None:
+        """The level, reason and rate-later QR go with the visit."""
+        super().wipe()
+        self.level, self.reason, self.later_qr = 0, "", ""
+
     def skip(self) -> None:
         """稍后评价: the offer was made; rate later with the QR."""
         self.app.session.evaluated = True

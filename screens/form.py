@@ -141,6 +141,14 @@ class FormScreen(KioskScreen):
         self.phone, self.provided, self.slot = "", {}, ""
         self.app.show_step()
 
+    def wipe(self) -> None:
+        """The applicant, the phone typed and the materials go with the visit."""
+        super().wipe()
+        self.phone, self.provided, self.slot = "", {}, ""
+        self.ids.applicant.text = ""
+        self.ids.phone.text = ""
+        self.ids.materials.clear_widgets()
+
     def on_leave(self, *_args: Any) -> None:
         """Forget what was typed when the visit ends."""
         if self.app.journey is None:

@@ -59,6 +59,14 @@ class IdentifyScreen(KioskScreen):
         self._stop_camera()
         self._record = None
 
+    def wipe(self) -> None:
+        """No card record, no camera, and no face left in the preview texture."""
+        super().wipe()
+        self._stop_camera()
+        self._record = None
+        self.phase, self.hint, self.camera_on = "card", "", False
+        self.ids.preview.texture = None
+
     # -- events from devices -----------------------------------------------------------
     def on_device_event(self, topic: str, payload: Any) -> None:
         """ID-card reader events."""

@@ -25,6 +25,11 @@ class ProgressScreen(KioskScreen):
         text = text[:-1] if key == "退格" else "" if key == "清空" else (text + key)[:20]
         self.ids.case.text = text
 
+    def wipe(self) -> None:
+        """The case number typed goes."""
+        super().wipe()
+        self.ids.case.text = ""
+
     def refresh(self) -> None:
         """Start empty."""
         self.ids.case.text = ""

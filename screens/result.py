@@ -22,6 +22,12 @@ class ResultScreen(KioskScreen):
     qr = StringProperty("")
     heading = StringProperty("")
 
+    def wipe(self) -> None:
+        """Rows (the citizen's masked name and ID, results), heading and QR go."""
+        super().wipe()
+        self.ids.rows.clear_widgets()
+        self.qr, self.heading = "", ""
+
     def refresh(self) -> None:
         """Fill rows, heading, QR and notices from the journey."""
         app = self.app

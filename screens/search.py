@@ -67,6 +67,12 @@ class SearchScreen(KioskScreen):
         self.ids.query.text = str(state.get("query", "shbx"))
         self.refresh()
 
+    def wipe(self) -> None:
+        """The query typed and its hits go."""
+        super().wipe()
+        self.ids.query.text = ""
+        self.ids.results.clear_widgets()
+
     def on_leave(self, *_args: Any) -> None:
         """Start empty next time."""
         self.ids.query.text = ""

@@ -122,6 +122,11 @@ class KioskScreen(Screen):
     def refresh(self) -> None:
         """Fill the screen from the app's state (override)."""
 
+    def wipe(self) -> None:
+        """The visit ended: forget everything it put on this screen (override to clear
+        more; called for every screen, shown or not, before the attract screen returns)."""
+        self.notice = ""
+
     def demo(self, **state: Any) -> None:
         """Fill the screen with representative content for audits (override when needed)."""
         self.refresh()

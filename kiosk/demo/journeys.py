@@ -9,6 +9,7 @@ from collections.abc import Callable
 from kiosk.demo.context import DemoContext
 
 CARD = "han"
+PHONE = "13987654321"
 CASE_RE = re.compile(r"EBT1:CASE:(\d{20})")
 
 
@@ -22,7 +23,27 @@ def _ended(ctx: DemoContext, session: object) -> None:
     ctx.ui.wait_screen("attract")
     ctx.expect(getattr(session, "wiped", False), "the session was not wiped")
     ctx.expect(getattr(session, "identity", 1) is None, "identity survived the wipe")
-    ctx.step("session wiped, attract screen back")
+    left = ctx.ui.on_main(lambda: _left_on_screens(ctx))
+    ctx.expect(not left, f"left on the screens after the wipe: {left}")
+    ctx.step("session wiped from memory and every screen, attract screen back")
+
+
+def _left_on_screens(ctx: DemoContext) -> list[str]:
+    """What of the citizen any screen, shown or hidden, still holds (main thread)."""
+    number = ctx.suite.idcard.cards[CARD].fields["id_number"]
+    markers = ("*" + number[-4:], number, PHONE, *ctx.memo.get("case_nos", ()))
+    found = []
+    for screen in ctx.app.root.screens:
+        for widget in screen.walk():
+            text = str(getattr(widget, "text", "") or "")
+            found += [f"{screen.name}: {text[:30]!r}" for m in markers if m in text]
+        for name in ("qr", "later_qr"):
+            if any(m in str(getattr(screen, name, "")) for m in markers):
+                found.append(f"{screen.name}.{name}")
+        preview = screen.ids.get("preview")
+        if preview is not None and preview.texture is not None:
+            found.append(f"{screen.name}: a camera picture")
+    return found
 
 
 def _search_open(ctx: DemoContext, keys: str, code: str) -> None:
@@ -143,7 +164,7 @@ def application_with_receipt(ctx: DemoContext) -> None:
     ctx.shot("commitment")
     ctx.tap("accept")
     ctx.ui.wait_screen("form")
-    ctx.type_keys("13987654321")
+    ctx.type_keys(PHONE)
     licence = ctx.sample_codes(CARD)["licence:idcard"]
     ctx.control("scanner.emit", text=licence)
     ctx.ui.wait(lambda: "居民身份证" in ctx.app.root.current_screen.provided, "e-licence")
@@ -159,6 +180,7 @@ def application_with_receipt(ctx: DemoContext) -> None:
     found = CASE_RE.search(receipt)
     ctx.expect(found is not None and found.group(1) == case_no, "receipt QR lacks the case")
     ctx.memo["case_no"] = case_no
+    ctx.memo["case_nos"] = (*ctx.memo.get("case_nos", ()), case_no)
     ctx.step("case number issued", case=case_no[:6] + "…")
     ctx.tap("finish")
     ctx.ui.wait_screen("evaluate")
