@@ -227,7 +227,9 @@ class SerialScanner(Device):
                 self._counts["bytes"] += len(data)
                 for line in self._framer.feed(data):
                     self._on_line(line)
-            self._framer.poll(self.profile.is_answer)
+            dropped = self._framer.poll(self.profile.is_answer)
+            if dropped:     # an answer that arrived alone (no code after it) still counts
+                self._counts["answers"] += self.profile.strip_answers(dropped)[1]
             self._maybe_retrigger()
 
     def _on_line(self, line: bytes) -> None:

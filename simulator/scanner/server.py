@@ -133,9 +133,9 @@ class ScannerSimulator:
                 answers += answer
                 for action in actions:
                     self._apply(action)
+            if answers:     # answered before the lock goes, as a module acknowledges a
+                link.send(answers)  # command before it reads: no code can come first
             held = self._take_held()
-        if answers:
-            link.send(answers)
         if held is not None:
             self._transmit(held)
 
