@@ -6,9 +6,7 @@ with the exec replaced by a stand-in."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,23 +14,14 @@ from typing import Any
 import pytest
 
 from kiosk.cli_run import restart_command, serve
+from tests.ui.scenario_run import run_scenarios
 
-ROOT = Path(__file__).resolve().parents[2]
 needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"),
                                    reason="needs an X display (scripts/test)")
 
 
 def _run(tmp_path: Path, *scenarios: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "tests.ui.ui_scenarios", str(tmp_path),
-                           *scenarios], cwd=ROOT, capture_output=True, text=True, timeout=280)
-    summary_file = tmp_path / "summary.json"
-    assert summary_file.exists(), done.stdout[-2000:] + done.stderr[-3000:]
-    summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    failed = [(j["name"], j.get("error")) for j in summary["journeys"] if not j["passed"]]
-    assert not failed, failed
-    assert done.returncode == 0, done.stdout[-2000:]
-    assert [j["name"] for j in summary["journeys"]] == list(scenarios)
-    return summary
+    return run_scenarios(tmp_path, *scenarios, timeout=280)
 
 
 def _results(summary: dict[str, Any], name: str) -> list[tuple[str, Any]]:
