@@ -19,6 +19,8 @@ from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.widget import Widget
 
+from screens.main_thread import MainThread
+
 
 class DriveError(RuntimeError):
     """A step could not be done (widget missing, screen did not come, timeout)."""
@@ -35,22 +37,10 @@ class UiDriver:
     # -- main-thread calls ---------------------------------------------------------------
     def on_main(self, fn: Callable[[], Any], timeout: float | None = None) -> Any:
         """Run ``fn`` on the main thread and return its result."""
-        done = threading.Event()
-        box: dict[str, Any] = {}
-
-        def run(_dt: float) -> None:
-            try:
-                box["value"] = fn()
-            except Exception as exc:  # handed back to the script thread
-                box["error"] = exc
-            done.set()
-
-        Clock.schedule_once(run, 0)
-        if not done.wait(timeout or self.timeout):
-            raise DriveError("the UI did not answer in time")
-        if "error" in box:
-            raise box["error"]
-        return box.get("value")
+        try:
+            return MainThread(timeout or self.timeout).call(fn)
+        except TimeoutError:
+            raise DriveError("the UI did not answer in time") from None
 
     def frame(self) -> None:
         """Wait until at least one more frame has been drawn."""

@@ -7,9 +7,10 @@ the app so ``python -m kiosk run`` re-executes itself, and ``reload_config`` re-
 terminal's TOML and applies what can change live (:class:`ConfigReload`).
 
 Handlers run on the agent's thread; every UI step is marshalled to Kivy's main thread
-(:class:`MainThread`) and waited for with a timeout. A citizen's visit is never cut off:
-switching maintenance and restarting wait for the end of the visit (``visit_ended``, called
-by the app at the end of ``end_visit``), and a screenshot is refused during a visit.
+(:class:`screens.main_thread.MainThread`) and waited for with a timeout. A citizen's visit
+is never cut off: switching maintenance and restarting wait for the end of the visit
+(``visit_ended``, called by the app at the end of ``end_visit``), and a screenshot is
+refused during a visit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from __future__ import annotations
 import copy
 import logging
 import tempfile
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from kivy.clock import Clock
 
 from kiosk.appearance import SCHEMES
 from kiosk.i18n import LANGUAGES, N_
+from kiosk.voice.setup import DEFAULT_ENABLED, DEFAULT_VOLUME
+from screens.main_thread import MainThread
 
 log = logging.getLogger(__name__)
 
@@ -34,44 +36,6 @@ ConfigLoader = Callable[[], Mapping[str, Any]]
 
 #: said when the terminal goes out of service (and after a visit that ends while it is)
 SPOKEN_NOTICE = N_("本机维护中，暂停服务。请使用其他自助终端，或前往附近的24小时自助服务点。")
-
-
-class MainThread:
-    """Run a function on Kivy's main thread from another thread and wait for its result."""
-
-    def __init__(self, timeout_s: float = 10.0) -> None:
-        self.timeout_s = timeout_s
-
-    def call(self, fn: Callable[[], Any]) -> Any:
-        """``fn()`` on the main thread; TimeoutError if the UI does not run it in time (it
-        then never runs)."""
-        if threading.current_thread() is threading.main_thread():
-            return fn()
-        lock = threading.Lock()
-        done = threading.Event()
-        box: dict[str, Any] = {"abandoned": False, "started": False}
-
-        def run(_dt: float) -> None:
-            with lock:
-                if box["abandoned"]:
-                    return
-                box["started"] = True
-            try:
-                box["value"] = fn()
-            except Exception as exc:  # handed back to the calling thread
-                box["error"] = exc
-            finally:
-                done.set()
-
-        Clock.schedule_once(run, 0)
-        if not done.wait(self.timeout_s):
-            with lock:
-                box["abandoned"] = not box["started"]
-            if box["abandoned"] or not done.wait(self.timeout_s):
-                raise TimeoutError(f"the UI did not answer within {self.timeout_s:.0f} s")
-        if "error" in box:
-            raise box["error"]
-        return box.get("value")
 
 
 def _choice(known: Any) -> Callable[[Any], Any]:
@@ -126,7 +90,7 @@ LIVE_KEYS: dict[str, Callable[[Any], Any]] = {
     "certificate.lp_queue": _text,
     "terminal.operator_pin": _pin,
 }
-VOICE_DEFAULTS = {"volume": 0.8, "enabled": True}
+VOICE_DEFAULTS = {"volume": DEFAULT_VOLUME, "enabled": DEFAULT_ENABLED}
 
 
 def flatten(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -19,6 +19,8 @@ from kiosk.voice.service import Voice
 from kiosk.voice.sinks import AudioSink
 
 DEFAULT_CACHE_DIR = Path("var/voice-cache")
+DEFAULT_VOLUME = 0.8
+DEFAULT_ENABLED = True
 
 
 def build_voice(settings: Mapping[str, Any], sink: AudioSink, *,
@@ -28,8 +30,8 @@ def build_voice(settings: Mapping[str, Any], sink: AudioSink, *,
     if not cache_dir.is_absolute():
         cache_dir = base_dir / cache_dir
     backend = make_backend(settings, cache_dir)
-    voice = Voice(backend, sink, volume=float(settings.get("volume", 0.8)),
-                  enabled=bool(settings.get("enabled", True)))
+    voice = Voice(backend, sink, volume=float(settings.get("volume", DEFAULT_VOLUME)),
+                  enabled=bool(settings.get("enabled", DEFAULT_ENABLED)))
     if settings.get("prerender", True):
         threading.Thread(target=prerender, args=(backend,), name="voice-prerender",
                          daemon=True).start()
