@@ -28,6 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common.events import EventBus
 from drivers.camera.capture import OpenCvCamera
 from drivers.camera.decoders import (
     DEFAULT_DECODER,
@@ -37,7 +38,6 @@ from drivers.camera.decoders import (
 )
 from drivers.camera.qr_scanner import CameraQrScanner
 from drivers.scanner.event import decode_payload
-from kiosk.events import EventBus
 from simulator.camera.corpus import CONDITIONS, Sample, generate
 
 SIZES = ((640, 480), (1280, 720))

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drivers.printer import samples
 from drivers.printer.driver import EscPosPrinter
 from drivers.printer.render import Renderer
+from kiosk.receipts import samples
 from simulator.printer import PrinterSimulator
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from kiosk.cli import run_plugin_cli
+from common.cli import run_plugin_cli
 
 CLI_MODULES = {
     "idcard": "drivers.cli_idcard",

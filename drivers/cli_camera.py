@@ -13,11 +13,11 @@ import argparse
 import sys
 from typing import Any
 
+from common.events import EventBus
 from drivers.camera.capture import STATE_TOPIC, OpenCvCamera
 from drivers.camera.decoders import DECODERS, DEFAULT_DECODER
 from drivers.errors import DeviceError
 from drivers.scanner.listen import collect_codes, event_queue
-from kiosk.events import EventBus
 
 
 def register(parser: argparse.ArgumentParser) -> None:

@@ -15,10 +15,10 @@ import json
 import sys
 from typing import Any
 
+from common.privacy import mask_address, mask_id_number, mask_name
 from drivers.base import Completion
 from drivers.errors import DeviceOpenError
 from drivers.idcard.reader import SamIdCardReader
-from kiosk.privacy import mask_address, mask_id_number, mask_name
 
 EXIT_OPEN = 2
 EXIT_NO_CARD = 3

@@ -4,8 +4,9 @@
 paper (ok, low, out, unknown) and cover_open; it exits 2 when the printer does not answer
 (or cannot be reached) and 3 when it answers but cannot print (paper out, cover open …).
 ``python -m drivers printer test --url URL [--width 58|80]`` prints a test receipt with a
-QR code and exits non-zero unless the printer confirmed it; ``sample --kind all`` prints the
-four sample receipts (made-up data) the docs show.
+QR code and exits non-zero unless the printer confirmed it. The citizens' sample receipts
+are printed by ``python -m kiosk receipts sample`` (their content is the terminal's, not the
+device layer's).
 """
 
 from __future__ import annotations
@@ -18,42 +19,37 @@ from datetime import datetime
 from drivers.base import DeviceState
 from drivers.printer.driver import EscPosPrinter
 from drivers.printer.logo import emblem
-from drivers.printer.samples import SAMPLES
-from drivers.printer.templates import test_page
+from drivers.printer.test_page import test_page
 
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the ``status`` and ``test`` sub-commands."""
     sub = parser.add_subparsers(dest="printer_command", required=True)
     status = sub.add_parser("status", help="show state, paper and cover of the printer")
-    _common(status)
+    add_printer_arguments(status)
     status.add_argument("--json", action="store_true", help="print one JSON object")
     status.set_defaults(handler=_status)
     test = sub.add_parser("test", help="print a Chinese test receipt with a QR code")
-    _common(test)
+    add_printer_arguments(test)
     test.add_argument("--width", type=int, choices=(58, 80), default=80, help="paper width in mm")
     test.set_defaults(handler=_test)
-    sample = sub.add_parser("sample", help="print the sample receipts (made-up data)")
-    _common(sample)
-    sample.add_argument("--width", type=int, choices=(58, 80), default=80, help="paper width in mm")
-    sample.add_argument("--kind", choices=(*sorted(SAMPLES), "all"), default="all")
-    sample.set_defaults(handler=_sample)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def add_printer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", required=True,
                         help="tcp://host:9100, /dev/ttyUSB0, a pty, usb://VID:PID or /dev/usb/lp0")
     parser.add_argument("--baud", type=int, default=115200, help="baud rate of a serial line")
     parser.add_argument("--timeout", type=float, default=1.0, help="seconds to wait for a reply")
 
 
-def _printer(args: argparse.Namespace, width: int = 80) -> EscPosPrinter:
+def printer_from_args(args: argparse.Namespace, width: int = 80) -> EscPosPrinter:
+    """The printer that ``add_printer_arguments`` describes."""
     return EscPosPrinter(args.url, None, width_mm=width, baudrate=args.baud,
                          status_timeout=args.timeout)
 
 
 def _status(args: argparse.Namespace) -> int:
-    printer = _printer(args)
+    printer = printer_from_args(args)
     try:
         status = printer.status()
     finally:
@@ -67,45 +63,29 @@ def _status(args: argparse.Namespace) -> int:
               f"{'open' if d.get('cover_open') else 'closed' if answered else 'unknown'}"
               f" — {status.message}")
     if not answered:
-        print(f"printer at {args.url} does not answer: {_one_line(status.message)}",
+        print(f"printer at {args.url} does not answer: {one_line(status.message)}",
               file=sys.stderr)
         return 2
     if status.state is not DeviceState.ONLINE or status.details.get("paper") == "out":
-        print(f"printer at {args.url} cannot print: {_one_line(status.message)}", file=sys.stderr)
+        print(f"printer at {args.url} cannot print: {one_line(status.message)}", file=sys.stderr)
         return 3
     return 0
 
 
 def _test(args: argparse.Namespace) -> int:
-    printer = _printer(args, args.width)
+    printer = printer_from_args(args, args.width)
     try:
         result = printer.print_document(test_page(datetime.now(), args.url, emblem()), timeout=60)
     finally:
         printer.close()
     if not result.ok:
-        print(f"test receipt failed ({result.completion.value}): {_one_line(result.message)}",
+        print(f"test receipt failed ({result.completion.value}): {one_line(result.message)}",
               file=sys.stderr)
         return 2 if result.completion.value == "device_not_ready" else 1
     print(f"test receipt printed on {args.url} ({result.value and result.value['bytes']} bytes)")
     return 0
 
 
-def _sample(args: argparse.Namespace) -> int:
-    printer = _printer(args, args.width)
-    kinds = sorted(SAMPLES) if args.kind == "all" else [args.kind]
-    try:
-        for kind in kinds:
-            result = printer.print_document(SAMPLES[kind](), timeout=60)
-            if not result.ok:
-                print(f"{kind} receipt failed ({result.completion.value}): "
-                      f"{_one_line(result.message)}", file=sys.stderr)
-                return 1
-            print(f"{kind} receipt printed")
-    finally:
-        printer.close()
-    return 0
-
-
-def _one_line(message: str) -> str:
+def one_line(message: str) -> str:
     """A message on one line, whatever the library below said."""
     return " ".join(message.split())

@@ -11,12 +11,12 @@ import argparse
 import sys
 from typing import Any
 
+from common.events import EventBus
 from drivers.errors import DeviceError
 from drivers.scanner.event import STATE_TOPIC
 from drivers.scanner.listen import collect_codes, event_queue
 from drivers.scanner.profiles import MODES, PROFILES
 from drivers.scanner.serial_scanner import SerialScanner
-from kiosk.events import EventBus
 
 
 def register(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from kiosk.cli import run_plugin_cli
+from common.cli import run_plugin_cli
 
 CLI_MODULES = {
     "run": "kiosk.cli_run",
@@ -17,6 +17,7 @@ CLI_MODULES = {
     "outbox": "kiosk.cli_outbox",
     "audit": "kiosk.cli_audit",
     "agent": "kiosk.cli_agent",
+    "receipts": "kiosk.cli_receipts",
 }
 
 

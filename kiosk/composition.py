@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common.events import EventBus
 from drivers.base import Device, DeviceState
 from drivers.errors import DeviceError
 from drivers.idcard.poller import CardPoller
 from drivers.registry import DriverRegistry
-from kiosk.events import EventBus
 from kiosk.flows.output import CertificateOutput
 from kiosk.flows.ports import FlowPorts
 from kiosk.i18n import Translator

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from kiosk.privacy import wipe_buffer
+from common.privacy import wipe_buffer
 
 MIN_WARNING_S = 20
 MAX_EXTENSIONS = 10

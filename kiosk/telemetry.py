@@ -16,8 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from common.events import EventBus
 from fleet.protocol import COMMAND_KINDS
-from kiosk.events import EventBus
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
 PAPER_MAP = {"ok": "full", "low": "low", "out": "out", "unknown": "unknown"}

@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from common.events import EventBus
 from drivers.scanner.event import CODE_TOPIC, ScanEvent
-from kiosk.events import EventBus
 
 
 def event_queue(bus: EventBus, state_topic: str) -> queue.Queue[tuple[str, Any]]:

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from drivers.printer.document import Document
-from drivers.printer.templates import BRAND, BRAND_EN
 from kiosk.i18n import N_
+from kiosk.receipts.templates import BRAND, BRAND_EN
 
 IDENTITY_NAMES = {"none": N_("无需身份核验"), "idcard": N_("身份证"),
                   "idcard_face": N_("身份证 + 人脸核验")}

@@ -17,13 +17,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from drivers.printer import templates
+from common.privacy import mask_id_number, mask_name
 from kiosk.flows.output import certificate_slip
 from kiosk.flows.ports import FlowPorts
 from kiosk.flows.steps import BAD_REVIEW_LEVELS, EVALUATION_LEVELS, Step, steps_for
 from kiosk.i18n import N_
 from kiosk.platform import errors as perr
-from kiosk.privacy import mask_id_number, mask_name
+from kiosk.receipts import templates
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)

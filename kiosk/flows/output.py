@@ -18,7 +18,7 @@ from typing import Any
 
 from drivers.base import CommandResult, Completion
 from drivers.printer.document import Document
-from drivers.printer.templates import BRAND, BRAND_EN
+from kiosk.receipts.templates import BRAND, BRAND_EN
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
+from common.events import EventBus
 from drivers.base import CancelToken, Completion, DeviceState
 from drivers.errors import DeviceOpenError
 from drivers.idcard.poller import CardPoller
 from drivers.idcard.reader import SamIdCardReader
 from drivers.idcard.record import IdCardRecord, is_valid_id_number
 from drivers.registry import DriverRegistry
-from kiosk.events import EventBus
 from simulator.idcard.server import IdCardSimulator
 
 

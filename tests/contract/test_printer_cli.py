@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from drivers.__main__ import main as drivers_main
+from kiosk.__main__ import main as kiosk_main
 from simulator.cli_printer import _command
 from simulator.printer import PrinterSimulator
 
@@ -71,7 +72,7 @@ def test_test_receipt(sim: PrinterSimulator, capsys: pytest.CaptureFixture[str])
 
 
 def test_sample_receipts(sim: PrinterSimulator, capsys: pytest.CaptureFixture[str]) -> None:
-    assert drivers_main(["printer", "sample", "--url", sim.url, "--width", "58"]) == 0
+    assert kiosk_main(["receipts", "sample", "--url", sim.url, "--width", "58"]) == 0
     assert len(sim.wait_for_jobs(4)) == 4
     assert capsys.readouterr().out.count("printed") == 4
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from common.events import EventBus
 from drivers.base import Completion, DeviceState
-from drivers.printer import samples
 from drivers.printer.driver import EscPosPrinter
 from drivers.printer.encoding import printable
-from kiosk.events import EventBus
+from kiosk.receipts import samples
 from simulator.printer import PrinterSimulator
 
 WIDTH = 80

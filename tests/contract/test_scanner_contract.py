@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
+from common.events import EventBus
 from drivers.base import DeviceState
 from drivers.errors import DeviceOpenError
 from drivers.registry import DriverRegistry
 from drivers.scanner.event import CODE_TOPIC, STATE_TOPIC, ScanEvent
 from drivers.scanner.serial_scanner import SerialScanner
-from kiosk.events import EventBus
 from simulator.scanner.server import ScannerSimulator
 
 BAUD = 115200

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from common.events import EventBus
 from drivers.base import CommandResult, Completion
-from kiosk.events import EventBus
 from kiosk.flows.ports import FlowPorts
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.outbox import Outbox, PlatformSender

@@ -12,10 +12,10 @@ from typing import Any
 import cv2
 import pytest
 
+from common.events import EventBus
 from drivers.camera.capture import STATE_TOPIC, OpenCvCamera
 from drivers.errors import DeviceOpenError
 from drivers.scanner.event import CODE_TOPIC
-from kiosk.events import EventBus
 from simulator.camera.render import Scene, render
 from simulator.camera.source import SyntheticCameraSource
 

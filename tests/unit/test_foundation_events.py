@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from kiosk.events import EventBus
+from common.events import EventBus
 
 
 def test_exact_prefix_and_wildcard_subscriptions_receive_matching_topics() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from common.events import EventBus
 from drivers.base import (
     Capabilities,
     CommandResult,
@@ -19,7 +20,6 @@ from drivers.base import (
 from drivers.errors import ConfigError, DeviceOpenError, UnknownDeviceType
 from drivers.registry import DriverRegistry
 from drivers.transport import normalise_url, open_serial
-from kiosk.events import EventBus
 
 
 class FakeDevice(Device):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.privacy import mask_address, mask_id_number, mask_name, wipe_buffer
+from common.privacy import mask_address, mask_id_number, mask_name, wipe_buffer
 
 
 def test_mask_id_number() -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from common.events import EventBus
 from drivers.base import CancelToken, Completion, DeviceState
 from drivers.errors import DeviceGone, ProtocolError
-from drivers.printer import samples
 from drivers.printer.channel import PrinterChannel
 from drivers.printer.driver import EscPosPrinter
 from drivers.registry import DriverRegistry
-from kiosk.events import EventBus
+from kiosk.receipts import samples
 from simulator.printer.machine import PrinterMachine
 
 

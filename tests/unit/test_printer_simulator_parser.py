@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.printer import samples
 from drivers.printer.render import render_document
+from kiosk.receipts import samples
 from simulator.printer.machine import PrinterMachine
 from simulator.printer.parser import GARBAGE, EscPosParser
 

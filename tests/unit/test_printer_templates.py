@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from drivers.printer import samples, templates
 from drivers.printer.document import Document
 from drivers.printer.encoding import CHINESE_ON, INIT
 from drivers.printer.render import render_document
+from kiosk.receipts import samples, templates
 from simulator.printer.parser import EscPosParser
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "printer"

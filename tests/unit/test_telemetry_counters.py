@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from common.events import EventBus
 from drivers.base import DeviceEvent, DeviceState, DeviceStatus
-from kiosk.events import EventBus
 from kiosk.telemetry import UsageCounters
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from drivers.printer import templates
 from drivers.printer.document import Document
 from drivers.printer.logo import emblem
+from kiosk.receipts import templates
 
 SAMPLE_ID = "53010219900101123X"
 SAMPLE_NAME = "李春华"

@@ -7,7 +7,7 @@
 * :func:`evaluation_slip` — 评价二维码: a QR code (payload ``EBT1:EVAL:…`` from the caller) to
   rate the service later on a phone.
 
-Personal data is masked here, with :mod:`kiosk.privacy`, before it enters a document.
+Personal data is masked here, with :mod:`common.privacy`, before it enters a document.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from datetime import date, datetime
 
 from PIL import Image
 
+from common.privacy import mask_address, mask_id_number, mask_name
 from drivers.printer.document import Document
-from kiosk.privacy import mask_address, mask_id_number, mask_name
 
 BRAND = "e办通 · 24小时政务自助服务"
 BRAND_EN = "e-Bantong 24-hour Government Self-Service"
@@ -199,23 +199,3 @@ def evaluation_slip(
             "Your rating helps us improve.",
         ),
     )
-
-
-def test_page(
-    printed_at: datetime, url_label: str = "", logo: Image.Image | None = None
-) -> Document:
-    """打印测试 A technician's test receipt: Chinese text, sizes, the ¥ mapping and a QR code."""
-    doc = _header("打印测试", "Printer Test", "test", logo)
-    doc.kv("时间", _stamp(printed_at), en="Time")
-    if url_label:
-        doc.kv("接口", url_label, en="Port")
-    doc.rule("-")
-    doc.text("中文测试：政务服务“一网通办”，24小时不打烊。")
-    doc.text("金额 Amount: ¥128.00")
-    doc.text("粗体 Bold", bold=True)
-    doc.text("倍高倍宽 Double", size=2)
-    doc.text("居中 Centre", align="center")
-    doc.text("居右 Right", align="right")
-    doc.rule("-")
-    doc.qr("EBT1:TEST:" + printed_at.strftime("%Y%m%d%H%M%S"), caption=("扫码测试 Scan test",))
-    return _footer(doc, ())
