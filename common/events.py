@@ -1,7 +1,16 @@
 """A small thread-safe publish/subscribe bus that drivers and services publish to.
 
-Subscribers register for a topic (``"idcard.card_read"``), a prefix (``"idcard.*"``) or
-everything (``"*"``). Publishing calls handlers on the publisher's thread; a failing
+Topics are dot-separated segments, ``<source>.<event>`` (``"idcard.card_read"``). A
+subscription pattern matches a topic by these rules, segment by segment:
+
+* ``"*"`` alone matches every topic;
+* a literal segment matches only itself (``"idcard.card_read"``);
+* a ``*`` segment matches exactly one segment (``"*.state"`` matches ``"printer.state"``,
+  not ``"printer.state.x"`` nor ``"state"``);
+* a ``*`` as the *last* segment matches one or more remaining segments (``"idcard.*"``
+  matches ``"idcard.card_read"`` and ``"idcard.a.b"``, not ``"idcardx.a"`` nor ``"idcard"``).
+
+Publishing calls handlers on the publisher's thread; a failing
 handler is logged (without the event's data, which may be personal) and does not stop the
 others. The UI subscribes through its own main-thread trampoline; this module knows
 nothing of Kivy.
@@ -42,7 +51,7 @@ class EventBus:
     def publish(self, topic: str, payload: Any = None) -> int:
         """Deliver to every matching handler; return how many were called."""
         with self._lock:
-            targets = [h for p, hs in self._handlers.items() if _matches(p, topic) for h in hs]
+            targets = [h for p, hs in self._handlers.items() if matches(p, topic) for h in hs]
         for handler in targets:
             try:
                 handler(topic, payload)
@@ -51,7 +60,13 @@ class EventBus:
         return len(targets)
 
 
-def _matches(pattern: str, topic: str) -> bool:
+def matches(pattern: str, topic: str) -> bool:
+    """True when ``pattern`` selects ``topic`` (the rules are in the module docstring)."""
     if pattern in ("*", topic):
         return True
-    return pattern.endswith(".*") and topic.startswith(pattern[:-1])
+    wanted, parts = pattern.split("."), topic.split(".")
+    if wanted[-1] == "*" and len(parts) >= len(wanted):
+        parts = [*parts[:len(wanted) - 1], "*"]
+    if len(wanted) != len(parts):
+        return False
+    return all(w in ("*", p) for w, p in zip(wanted, parts, strict=True))

@@ -106,6 +106,31 @@ class DeviceEvent:
     timestamp: float = field(default_factory=time.time)
 
 
+@dataclass(frozen=True)
+class DeviceStateChanged:
+    """The one payload of every ``<device>.state`` event: a device's common state changed.
+
+    Every driver (and the ID-card poller) publishes this type, so a subscriber to
+    ``"*.state"`` reads ``device``, ``state`` and ``message`` the same way for all of them.
+    """
+
+    device: str
+    state: DeviceState
+    message: str = ""
+    previous: DeviceState | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+    timestamp: float = field(default_factory=time.time)
+
+    @property
+    def topic(self) -> str:
+        """``<device>.state``: where this event is published."""
+        return f"{self.device}.state"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON and heartbeats (same shape as :meth:`DeviceStatus.as_dict`)."""
+        return {"state": self.state.value, "message": self.message, **dict(self.details)}
+
+
 class CancelToken:
     """A cancellation flag shared between the caller of a command and the driver."""
 

@@ -26,8 +26,8 @@ from drivers.base import (
     CommandResult,
     Completion,
     Device,
-    DeviceEvent,
     DeviceState,
+    DeviceStateChanged,
     DeviceStatus,
 )
 from drivers.camera.sources import FrameSource, open_frame_source
@@ -270,5 +270,4 @@ class OpenCvCamera(Device):
         self._publish_state(DeviceState.ONLINE, "camera back")
 
     def _publish_state(self, state: DeviceState, message: str) -> None:
-        self.bus.publish(STATE_TOPIC, DeviceEvent(self.name, "state", {
-            "state": state.value, "message": message}))
+        self.bus.publish(STATE_TOPIC, DeviceStateChanged("camera", state, message))

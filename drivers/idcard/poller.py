@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from drivers.base import CancelToken, Completion, DeviceState, DeviceStatus
+from drivers.base import CancelToken, Completion, DeviceState, DeviceStateChanged, DeviceStatus
 from drivers.idcard.reader import SamIdCardReader
 
 TOPIC_INSERTED = "idcard.card_inserted"
@@ -125,8 +125,9 @@ class CardPoller:
     def _publish_state(self) -> None:
         status: DeviceStatus = self.reader.status()
         if status.state is not self._last_state:
-            self._last_state = status.state
-            self._publish(TOPIC_STATE, status)
+            previous, self._last_state = self._last_state, status.state
+            self._publish(TOPIC_STATE, DeviceStateChanged(
+                "idcard", status.state, status.message, previous, dict(status.details)))
 
     def _publish(self, topic: str, payload: Any) -> None:
         if self.bus is not None:

@@ -25,6 +25,7 @@ from drivers.base import (
     Device,
     DeviceEvent,
     DeviceState,
+    DeviceStateChanged,
     DeviceStatus,
 )
 from drivers.errors import ConfigError, DeviceError, DeviceOpenError, ProtocolError
@@ -124,8 +125,9 @@ class EscPosPrinter(Device):
         if state != self._state:
             previous, self._state = self._state, state
             message = str(error) if error is not None else current.problem()
-            self._emit("state", {"state": state.value, "previous": previous and previous.value,
-                                 "message": message})
+            if self.bus is not None:
+                self.bus.publish("printer.state", DeviceStateChanged(
+                    "printer", state, message, previous, current.details()))
         if current.paper != self._paper:
             previous_paper, self._paper = self._paper, current.paper
             self._emit("paper", {"paper": current.paper, "previous": previous_paper})

@@ -24,8 +24,8 @@ from drivers.base import (
     CommandResult,
     Completion,
     Device,
-    DeviceEvent,
     DeviceState,
+    DeviceStateChanged,
     DeviceStatus,
 )
 from drivers.errors import ConfigError, DeviceError
@@ -280,5 +280,5 @@ class SerialScanner(Device):
                 port.close()
 
     def _publish_state(self, state: DeviceState, message: str) -> None:
-        self.bus.publish(STATE_TOPIC, DeviceEvent(self.name, "state", {
-            "state": state.value, "message": message, "enabled": self._enabled}))
+        self.bus.publish(STATE_TOPIC, DeviceStateChanged(
+            "scanner", state, message, details={"enabled": self._enabled}))

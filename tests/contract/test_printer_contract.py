@@ -76,7 +76,7 @@ def test_status_of_a_ready_printer(printer: EscPosPrinter, events: list[tuple[st
     assert status.state is DeviceState.ONLINE, status.message
     assert status.details["paper"] in ("ok", "low")
     assert status.details["cover_open"] is False
-    assert events[0][0] == "printer.state" and events[0][1].data["state"] == "online"
+    assert events[0][0] == "printer.state" and events[0][1].state is DeviceState.ONLINE
 
 
 @pytest.mark.parametrize("kind", sorted(samples.SAMPLES))

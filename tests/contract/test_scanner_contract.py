@@ -207,10 +207,10 @@ def test_unplug_reports_offline_then_recovers(rig: Rig, scanner: SerialScanner) 
     sim = rig.need_sim()
     scanner.enable()
     sim.unplug()
-    assert rig.events.next(STATE_TOPIC).data["state"] == "offline"
+    assert rig.events.next(STATE_TOPIC).state.value == "offline"
     assert scanner.status().state is DeviceState.OFFLINE
     sim.replug()
-    assert rig.events.next(STATE_TOPIC).data["state"] == "online"
+    assert rig.events.next(STATE_TOPIC).state.value == "online"
     wait_connected(sim)
     sim.emit("AFTER")
     assert rig.events.next(CODE_TOPIC).text == "AFTER"

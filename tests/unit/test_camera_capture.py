@@ -105,7 +105,7 @@ def test_lost_stream_is_reported(sim, bus, camera) -> None:
     states = Events(bus, STATE_TOPIC)
     assert camera.wait_frame(0, timeout=5) is not None
     sim.stop()
-    assert states.next().data["state"] == "offline"
+    assert states.next().state.value == "offline"
 
 
 def test_image_file_source(tmp_path: Path, bus: EventBus) -> None:

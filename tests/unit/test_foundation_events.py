@@ -68,3 +68,25 @@ def test_publish_from_many_threads_delivers_every_event() -> None:
     for t in threads:
         t.join()
     assert sorted(got) == list(range(800))
+
+
+def test_a_star_segment_matches_exactly_one_segment() -> None:
+    """``*.state`` is how the maintenance screen listens to every device's state."""
+    bus = EventBus()
+    seen: list[str] = []
+    bus.subscribe("*.state", lambda t, p: seen.append(t))
+    for topic in ("printer.state", "idcard.state", "printer.paper", "state", "a.b.state",
+                  "printer.state.extra"):
+        bus.publish(topic)
+    assert seen == ["printer.state", "idcard.state"]
+
+
+def test_a_trailing_star_matches_one_or_more_segments() -> None:
+    from common.events import matches
+
+    assert matches("idcard.*", "idcard.card_read")
+    assert matches("idcard.*", "idcard.a.b")
+    assert not matches("idcard.*", "idcard")
+    assert not matches("idcard.*", "idcardx.card_read")
+    assert matches("a.*.c", "a.b.c") and not matches("a.*.c", "a.b.d")
+    assert matches("*", "anything.at.all")

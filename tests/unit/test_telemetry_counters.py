@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from common.events import EventBus
-from drivers.base import DeviceEvent, DeviceState, DeviceStatus
+from drivers.base import DeviceEvent, DeviceState, DeviceStateChanged
 from kiosk.telemetry import UsageCounters
 
 
@@ -33,7 +33,8 @@ def test_errors_device_states_and_paper_come_from_events() -> None:
     counters = UsageCounters(bus)
     snapshot = counters.snapshot_for(SimpleNamespace(device_errors={"camera": "cannot open"}))
     bus.publish("journey.print_failed", {"item": "x", "completion": "device_not_ready"})
-    bus.publish("idcard.state", DeviceStatus(DeviceState.OFFLINE, {"url": "socket://x"}))
+    bus.publish("idcard.state", DeviceStateChanged("idcard", DeviceState.OFFLINE,
+                                                   details={"url": "socket://x"}))
     bus.publish("printer.paper", DeviceEvent("printer", "paper", {"paper": "low",
                                                                   "previous": "ok"}))
     state = snapshot()
