@@ -16,6 +16,7 @@ from kiosk.platform.catalog_cache import CatalogCache
 from kiosk.platform.errors import PlatformError
 from kiosk.platform.search import CatalogSearch
 from kiosk.platform.settings import PlatformSettings
+from kiosk.storage import DamagedState
 
 
 def settings_from(args: argparse.Namespace) -> PlatformSettings:
@@ -84,6 +85,9 @@ def handle(args: argparse.Namespace) -> int:
         return _fail(f"bad configuration: {exc}")
     try:
         cache = CatalogCache(args.db or settings.cache_db)
+    except DamagedState as exc:
+        return _fail(f"{exc.path} failed its integrity check: {exc.reason}; 'kiosk run' "
+                     "moves it aside and rebuilds it")
     except OSError as exc:
         return _fail(f"cannot open cache: {exc}")
     try:

@@ -13,13 +13,20 @@ import sys
 
 from kiosk.cli_catalog import settings_from
 from kiosk.platform.outbox import Outbox, PlatformSender
+from kiosk.storage import sqlite_problem
 
 
 def handle(args: argparse.Namespace) -> int:
     """Run the chosen outbox action."""
     try:
         settings = settings_from(args)
-        outbox = Outbox(args.db or settings.outbox_db,
+        db = args.db or settings.outbox_db
+        problem = sqlite_problem(db)
+        if problem is not None:  # look only: the terminal quarantines it when it starts
+            print(f"outbox: {db} failed its integrity check: {problem}; "
+                  "'kiosk run' will quarantine it and start a fresh one", file=sys.stderr)
+            return 2
+        outbox = Outbox(db,
                         PlatformSender(settings.client(getattr(args, "platform", None))))
     except (OSError, ValueError) as exc:
         print(f"outbox: {exc}", file=sys.stderr)

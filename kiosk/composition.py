@@ -22,6 +22,7 @@ from drivers.base import Device, DeviceState
 from drivers.errors import DeviceError
 from drivers.idcard.poller import CardPoller
 from drivers.registry import DriverRegistry
+from kiosk.faults import FaultLog
 from kiosk.flows.output import CertificateOutput
 from kiosk.flows.ports import FlowPorts
 from kiosk.i18n import Translator
@@ -32,6 +33,7 @@ from kiosk.platform.pinyin import PinyinStore, Transcribe, syllables_in_process
 from kiosk.platform.search import CatalogSearch
 from kiosk.platform.settings import PlatformSettings
 from kiosk.session import Session
+from kiosk.storage import DamagedState, open_rebuildable
 from kiosk.telemetry import UsageCounters
 from kiosk.voice import AudioSink, Voice, build_voice
 
@@ -60,6 +62,7 @@ class Terminal:
     agent: Any = None
     catalog_error: str = ""
     pinyin: Transcribe = syllables_in_process
+    faults: FaultLog | None = None
 
     @property
     def terminal_id(self) -> str:
@@ -126,10 +129,15 @@ def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
     settings = PlatformSettings.from_config(config)
     platform = settings.client()
     catalog_db = _under(base_dir, settings.cache_db)
-    catalog = CatalogCache(catalog_db)
+    faults = FaultLog(state_dir / "faults.json")
+    catalog = open_rebuildable(catalog_db, CatalogCache, _rebuilt(faults, "catalog"))
+    pinyin = open_rebuildable(catalog_db.with_name("pinyin.sqlite3"), PinyinStore,
+                              _rebuilt(faults, "pinyin"))
     # the outbox drains on its own thread with its own client (requests sessions are not
-    # safe to share between threads)
-    outbox = Outbox(_under(base_dir, settings.outbox_db), PlatformSender(settings.client()))
+    # safe to share between threads); a damaged one is quarantined, never deleted
+    outbox = Outbox(_under(base_dir, settings.outbox_db), PlatformSender(settings.client()),
+                    refused_expire_days=settings.refused_expire_days, faults=faults)
+    bus.subscribe("session.wiped", lambda _topic, _payload: outbox.end_of_visit())
 
     devices, errors = _open_devices(config.get("devices", {}), bus, registry or DriverRegistry())
     printer = devices.get("printer")
@@ -141,8 +149,7 @@ def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
     terminal = Terminal(config=config, bus=bus, translator=translator, voice=voice,
                         platform=platform, catalog=catalog, search=CatalogSearch([]),
                         outbox=outbox, ports=ports, counters=counters, devices=devices,
-                        device_errors=errors,
-                        pinyin=PinyinStore(catalog_db.with_name("pinyin.sqlite3")))
+                        device_errors=errors, pinyin=pinyin, faults=faults)
     counters.device_cache.update(terminal.device_states())
     terminal.refresh_catalog()
     if "idcard" in devices:
@@ -155,6 +162,14 @@ def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
         if terminal.agent is not None:
             terminal.agent.start()
     return terminal
+
+
+def _rebuilt(faults: FaultLog, subject: str) -> Any:
+    def report(exc: DamagedState) -> None:
+        faults.record("state_damaged", subject,
+                      f"{exc.path.name} failed its integrity check ({exc.reason}); "
+                      "moved to quarantine/ and rebuilt")
+    return report
 
 
 def _under(base_dir: Path, path: str) -> Path:

@@ -3,7 +3,9 @@ have not reached the fleet server yet, plus the heartbeat sequence and done comm
 
 Entries are deleted only after the server acknowledged them, so a crash, a power cut or a
 long network outage loses nothing (up to a cap per kind; beyond it the oldest heartbeats go
-first — they are the least useful). Safe to use from several threads.
+first — they are the least useful). Safe to use from several threads. The file
+is owner-only and integrity-checked (:mod:`kiosk.storage`); a damaged buffer is moved to
+``quarantine/`` and a fresh one started (what it held was telemetry, not citizens' data).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from kiosk.storage import KEEP_REBUILDABLE, DamagedState, open_sqlite, quarantine
+
 CAPS = {"heartbeat": 20_000, "usage": 200_000, "result": 1_000}
 
 
@@ -21,9 +25,14 @@ class DurableBuffer:
     """Outbox rows ``(id, kind, body)`` and small persistent counters."""
 
     def __init__(self, path: str | Path, caps: dict[str, int] | None = None) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        if str(path) == ":memory:":
+            self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        else:
+            try:
+                self._db = open_sqlite(Path(path), timeout=10)
+            except DamagedState:
+                quarantine(Path(path), keep=KEEP_REBUILDABLE)
+                self._db = open_sqlite(Path(path), timeout=10)
         self._lock = threading.Lock()
         self._caps = dict(CAPS, **(caps or {}))
         with self._lock, self._db:

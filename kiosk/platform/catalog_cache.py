@@ -4,13 +4,14 @@ The first sync (or one after the platform's catalog lineage changed) replaces ev
 later syncs ask only for what changed since the cached version and apply it in one
 transaction, so a failed sync leaves the previous catalog intact. Everything the UI reads
 (items, one item, departments, life events) comes from the cache, so it works while the
-platform is down.
+platform is down. The file is opened through :func:`kiosk.storage.open_sqlite` (0600,
+integrity-checked): a damaged cache raises :class:`kiosk.storage.DamagedState`, and the
+composition root moves it aside and starts an empty one that the next sync fills.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.models import CatalogItem
+from kiosk.storage import open_sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (code TEXT PRIMARY KEY, department TEXT NOT NULL,
@@ -60,9 +62,7 @@ class CatalogCache:
 
     def __init__(self, db_path: str | Path) -> None:
         self.db_path = Path(db_path)
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(self.db_path), check_same_thread=False,
-                                     isolation_level=None)
+        self._conn = open_sqlite(self.db_path, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(SCHEMA)
         self._lock = threading.Lock()

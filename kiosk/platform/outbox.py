@@ -8,12 +8,21 @@ accepting an entry and the outbox marking it sent, the entry is sent again after
 and the platform recognises the key: one case, never two. Failures the platform may get
 over (network, timeouts, 5xx, malformed answers, auth) are retried with exponential
 backoff; a definite refusal (4xx) marks the entry ``dead`` for an operator to look at.
-After sending, the payload (which may hold personal data) is wiped; the answer is kept.
+
+Data at rest: once delivered, a row keeps only what proves delivery — the idempotency key,
+the case number and the SHA-256 of the payload that was sent; the platform's full answer
+is kept in memory for the visit that is waiting for it and dropped by :meth:`end_of_visit`,
+which also checkpoints the WAL with TRUNCATE (the ``-wal`` file would otherwise still hold
+the sent payload) and expires refused entries older than ``refused_expire_days`` (their
+payload is wiped, the operators are told). ``secure_delete`` is on, so wiped payloads are
+zeroed on disk. Opening the file is :func:`kiosk.platform.outbox_store.open_outbox`:
+a damaged outbox is quarantined, never deleted.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
 import sqlite3
@@ -24,20 +33,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.faults import FaultLog
 from kiosk.platform import errors
 from kiosk.platform.client import PlatformClient
+from kiosk.platform.outbox_store import open_outbox
 
 log = logging.getLogger(__name__)
 Sender = Callable[[str, dict[str, Any], str], dict[str, Any]]
+DAY_S = 86400.0
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL,
-    idempotency_key TEXT NOT NULL UNIQUE, state TEXT NOT NULL DEFAULT 'pending',
-    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL,
-    created_at REAL NOT NULL, sent_at REAL, result TEXT, last_error TEXT);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);
-"""
 
 
 @dataclass(frozen=True)
@@ -90,19 +94,19 @@ class Outbox:
 
     def __init__(self, db_path: str | Path, sender: Sender, *, base_delay_s: float = 1.0,
                  max_delay_s: float = 300.0, poll_s: float = 1.0,
+                 refused_expire_days: float = 30.0, faults: FaultLog | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.db_path = Path(db_path)
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._sender = sender
         self._base = base_delay_s
         self._max = max_delay_s
         self._poll = poll_s
+        self._expire_s = refused_expire_days * DAY_S
+        self._faults = faults
         self._clock = clock
-        self._conn = sqlite3.connect(str(self.db_path), check_same_thread=False,
-                                     isolation_level=None, timeout=30)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
+        self._conn: sqlite3.Connection = open_outbox(self.db_path, faults)
+        #: the platform's full answers for this visit (key → answer), see end_of_visit
+        self._recent: dict[str, dict[str, Any]] = {}
         self._db_lock = threading.Lock()
         self._drain_lock = threading.Lock()
         self._wake = threading.Event()
@@ -112,11 +116,13 @@ class Outbox:
     def put(self, kind: str, payload: dict[str, Any], idempotency_key: str) -> int:
         """Queue a message durably and return its id (the same key again: the same id)."""
         text = json.dumps(payload, ensure_ascii=False)
+        digest = hashlib.sha256(text.encode()).hexdigest()
         now = self._clock()
         with self._db_lock:
             self._conn.execute(
                 "INSERT OR IGNORE INTO outbox (kind, payload, idempotency_key, next_attempt_at,"
-                " created_at) VALUES (?,?,?,?,?)", (kind, text, idempotency_key, now, now))
+                " created_at, payload_sha256) VALUES (?,?,?,?,?,?)",
+                (kind, text, idempotency_key, now, now, digest))
             row = self._conn.execute("SELECT id FROM outbox WHERE idempotency_key=?",
                                      (idempotency_key,)).fetchone()
         self._wake.set()
@@ -151,7 +157,7 @@ class Outbox:
                     self._mark(entry_id, "dead", attempts + 1, None, exc)
                     continue
                 sent += 1
-                self._mark(entry_id, "sent", attempts + 1, result, None)
+                self._delivered(entry_id, key, attempts + 1, result)
         return DrainReport(sent, retry, dead)
 
     def _retry_later(self, entry_id: int, attempts: int, exc: Exception) -> None:
@@ -162,15 +168,25 @@ class Outbox:
                 (attempts + 1, self._clock() + delay, _describe(exc), entry_id))
         log.info("outbox entry %d failed (%s); retry in %.1fs", entry_id, _describe(exc), delay)
 
+    def _delivered(self, entry_id: int, key: str, attempts: int,
+                   result: dict[str, Any]) -> None:
+        case_no = result.get("case_no") if isinstance(result, dict) else None
+        with self._db_lock:
+            self._recent[key] = dict(result)
+            self._conn.execute(
+                "UPDATE outbox SET state='sent', attempts=?, sent_at=?, payload='{}', "
+                "result=NULL, last_error=NULL, case_no=? WHERE id=?",
+                (attempts, self._clock(), None if case_no is None else str(case_no), entry_id))
+
     def _mark(self, entry_id: int, state: str, attempts: int, result: dict[str, Any] | None,
               exc: Exception | None) -> None:
         with self._db_lock:
             self._conn.execute(
-                "UPDATE outbox SET state=?, attempts=?, sent_at=?, result=?, last_error=?, "
-                "payload=CASE WHEN ?='sent' THEN '{}' ELSE payload END WHERE id=?",
+                "UPDATE outbox SET state=?, attempts=?, sent_at=?, result=?, last_error=? "
+                "WHERE id=?",
                 (state, attempts, self._clock(),
                  None if result is None else json.dumps(result, ensure_ascii=False),
-                 None if exc is None else _describe(exc), state, entry_id))
+                 None if exc is None else _describe(exc), entry_id))
         if state == "dead":
             log.warning("outbox entry %d refused by the platform: %s", entry_id,
                         _describe(exc) if exc else "")
@@ -178,26 +194,77 @@ class Outbox:
     def entries(self, state: str | None = None) -> list[OutboxEntry]:
         """Entries (in a given state), oldest first."""
         sql = ("SELECT id, kind, idempotency_key, state, attempts, created_at, result, "
-               "last_error FROM outbox")
+               "last_error, case_no FROM outbox")
         params: tuple[Any, ...] = ()
         if state:
             sql += " WHERE state=?"
             params = (state,)
         with self._db_lock:
             rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
+            recent = dict(self._recent)
         return [OutboxEntry(r[0], r[1], r[2], r[3], r[4], r[5],
-                            json.loads(r[6]) if r[6] else None, r[7]) for r in rows]
+                            recent.get(r[2]) or _proof(r[8], r[6]), r[7]) for r in rows]
 
     def pending(self) -> list[OutboxEntry]:
         """Entries not yet delivered."""
         return self.entries("pending")
 
     def result(self, idempotency_key: str) -> dict[str, Any] | None:
-        """The platform's answer for a delivered entry (e.g. its case number), or None."""
+        """The platform's answer for a delivered entry, or None.
+
+        Within the visit that delivered it, the whole answer; later only ``case_no``."""
         with self._db_lock:
-            row = self._conn.execute("SELECT result FROM outbox WHERE idempotency_key=? AND "
-                                     "state='sent'", (idempotency_key,)).fetchone()
-        return json.loads(row[0]) if row and row[0] else None
+            if idempotency_key in self._recent:
+                return dict(self._recent[idempotency_key])
+            row = self._conn.execute("SELECT case_no, result FROM outbox WHERE "
+                                     "idempotency_key=? AND state='sent'",
+                                     (idempotency_key,)).fetchone()
+        return None if row is None else _proof(row[0], row[1]) or {}
+
+    def proof(self, idempotency_key: str) -> dict[str, Any] | None:
+        """What the outbox keeps of a delivered entry: key, case number, payload hash."""
+        with self._db_lock:
+            row = self._conn.execute("SELECT case_no, payload_sha256, sent_at FROM outbox "
+                                     "WHERE idempotency_key=? AND state='sent'",
+                                     (idempotency_key,)).fetchone()
+        if row is None:
+            return None
+        return {"idempotency_key": idempotency_key, "case_no": row[0],
+                "payload_sha256": row[1], "sent_at": row[2]}
+
+    # -- the end of a visit ---------------------------------------------------------------
+    def end_of_visit(self) -> None:
+        """Forget this visit's answers, expire old refused entries, truncate the WAL.
+
+        Call when a visit's session is wiped (after its last ``put``)."""
+        with self._db_lock:
+            self._recent.clear()
+        self.expire_refused()
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it to zero bytes."""
+        with self._db_lock:
+            busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy and busy[0]:
+            log.info("outbox WAL checkpoint incomplete (busy); the next visit retries")
+
+    def expire_refused(self) -> int:
+        """Wipe refused entries older than ``refused_expire_days``; tell the operators."""
+        cutoff = self._clock() - self._expire_s
+        with self._db_lock:
+            cur = self._conn.execute(
+                "UPDATE outbox SET state='expired', payload='{}' WHERE state='dead' AND "
+                "sent_at<=?", (cutoff,))
+            expired = cur.rowcount
+        if expired:
+            detail = (f"{expired} refused outbox entries older than "
+                      f"{self._expire_s / DAY_S:g} days expired; their contents were wiped")
+            if self._faults is not None:
+                self._faults.record("refused_expired", "outbox", detail)
+            else:
+                log.warning("%s", detail)
+        return expired
 
     def counts(self) -> dict[str, int]:
         """Number of entries per state."""
@@ -236,6 +303,12 @@ class Outbox:
         self.stop()
         with self._db_lock:
             self._conn.close()
+
+
+def _proof(case_no: str | None, legacy: str | None) -> dict[str, Any] | None:
+    if case_no is not None:
+        return {"case_no": case_no}
+    return json.loads(legacy) if legacy else None
 
 
 def _describe(exc: BaseException) -> str:

@@ -10,19 +10,22 @@ for months and needs the dictionary only when the catalog changes, so:
 * :func:`syllables_in_child` runs it in ``python -m kiosk.platform.pinyin`` (JSON in on
   stdin, JSON out on stdout), so the dictionary's memory goes back when the child exits;
 * :class:`PinyinStore` keeps text → syllables in SQLite, so a restart with an unchanged
-  catalog starts no child at all, and a sync starts one for the new names only.
+  catalog starts no child at all, and a sync starts one for the new names only. Its file is
+  opened through :func:`kiosk.storage.open_sqlite`; a damaged one raises
+  :class:`kiosk.storage.DamagedState` and is rebuilt by the composition root.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+
+from kiosk.storage import open_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +83,7 @@ class PinyinStore:
     """
 
     def __init__(self, db_path: str | Path, compute: Transcribe = syllables_in_child) -> None:
-        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(db_path), check_same_thread=False)
+        self._db = open_sqlite(Path(db_path))
         self._db.execute("CREATE TABLE IF NOT EXISTS syllables "
                          "(text TEXT PRIMARY KEY, pinyin TEXT NOT NULL)")
         self._db.commit()

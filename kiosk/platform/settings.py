@@ -1,8 +1,9 @@
 """The ``[platform]`` configuration section and the objects built from it.
 
 Keys: ``url``, ``terminal_id``, ``secret``, ``connect_timeout_s``, ``read_timeout_s``,
-``retries``, ``cache_db``, ``outbox_db``. Defaults are the demo terminal (KM-DEMO-0001 /
-demo-secret) against a local simulator.
+``retries``, ``cache_db``, ``outbox_db``, ``refused_expire_days`` (how long an entry the
+platform refused stays in the outbox for an operator before its contents are wiped).
+Defaults are the demo terminal (KM-DEMO-0001 / demo-secret) against a local simulator.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class PlatformSettings:
     retries: int = 2
     cache_db: str = "var/platform/catalog.sqlite3"
     outbox_db: str = "var/platform/outbox.sqlite3"
+    refused_expire_days: float = 30.0
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> PlatformSettings:
@@ -40,7 +42,7 @@ class PlatformSettings:
         if unknown:
             raise ValueError(f"[platform] has unknown key(s): {', '.join(sorted(unknown))}")
         values = dict(section)
-        for key in ("connect_timeout_s", "read_timeout_s"):
+        for key in ("connect_timeout_s", "read_timeout_s", "refused_expire_days"):
             if key in values:
                 values[key] = float(values[key])
         if "retries" in values:

@@ -9,7 +9,9 @@
 - :class:`RecordingBackend` records what was asked and writes a short silent WAV (tests).
 
 Cached files live under ``cache_dir``; renders that may contain personal data
-(``private=True``) go to ``cache_dir/private`` and are deleted after playback.
+(``private=True``) go to ``cache_dir/private`` and are deleted after playback. A cached
+file is checked before use (:func:`wav_intact`: a WAV whose frames are all there); a
+damaged one is moved to ``cache_dir/quarantine`` and rendered again.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import wave
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
+
+from kiosk.storage import KEEP_REBUILDABLE, quarantine
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,16 @@ def wav_duration(path: Path) -> float:
     """Duration of a PCM WAV file in seconds."""
     with wave.open(str(path), "rb") as wav:
         return wav.getnframes() / float(wav.getframerate() or 1)
+
+
+def wav_intact(path: Path) -> bool:
+    """True when ``path`` is a PCM WAV holding every frame its header announces."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            expected = wav.getnframes() * wav.getnchannels() * wav.getsampwidth()
+            return expected > 0 and len(wav.readframes(wav.getnframes())) == expected
+    except (wave.Error, EOFError, OSError):
+        return False
 
 
 def _check_rate(rate: str) -> None:
@@ -100,8 +114,11 @@ class _CachingBackend:
             self._render_checked(text, voice, rate, target)
             return target
         target = self.cached_path(text, language=language, rate=rate)
-        if target.exists() and target.stat().st_size > 44:
-            return target
+        if target.exists():
+            if wav_intact(target):
+                return target
+            log.warning("voice cache file %s damaged; rendering it again", target.name)
+            quarantine(target, keep=KEEP_REBUILDABLE)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(suffix=".part", dir=self.cache_dir)
         os.close(fd)

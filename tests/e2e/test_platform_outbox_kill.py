@@ -102,12 +102,12 @@ def test_every_accepted_application_reaches_the_platform_exactly_once(tmp_path: 
         assert set(accepted) <= set(case_keys), "an accepted application was lost"
         with sqlite3.connect(db) as conn:
             rows = conn.execute(
-                "SELECT idempotency_key, state, result, attempts FROM outbox").fetchall()
+                "SELECT idempotency_key, state, case_no, attempts FROM outbox").fetchall()
         assert {r[0] for r in rows} == set(case_keys)  # nothing reached the platform twice
         assert {r[1] for r in rows} == {"sent"}
         by_key = {c["idempotency_key"]: c["case_no"] for c in cases}
-        for key, _state, result, _attempts in rows:
-            assert by_key[key] in result  # the outbox kept the platform's case number
+        for key, _state, case_no, _attempts in rows:
+            assert by_key[key] == case_no  # the outbox kept the platform's case number
     finally:
         server.stop()
 
