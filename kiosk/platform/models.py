@@ -136,6 +136,8 @@ class Certificate:
     verification_code: str
     qr_payload: str
     issued_at: str
+    download_url: str = ""            # short-lived signed link to the sealed PDF
+    download_expires_at: int = 0      # unix s
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,16 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from simulator.platform import routes_cases, routes_citizen, routes_public, routes_sim
+from simulator.platform import (
+    routes_appointments,
+    routes_cases,
+    routes_citizen,
+    routes_open,
+    routes_payments,
+    routes_public,
+    routes_sim,
+    routes_sim_money,
+)
 from simulator.platform.middleware import FaultMiddleware, SignatureMiddleware
 from simulator.platform.schemas import ErrorResponse
 from simulator.platform.state import PlatformState
@@ -15,8 +24,9 @@ from simulator.platform.state import PlatformState
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in ((400, "bad request"), (401, "terminal authentication failed"),
-                         (403, "identity or session refused"), (404, "not found"),
-                         (409, "conflict"), (500, "server error"), (503, "maintenance"))
+                         (402, "payment required"), (403, "identity or session refused"),
+                         (404, "not found"), (409, "conflict"), (410, "expired"),
+                         (500, "server error"), (503, "maintenance"))
 }
 
 DESCRIPTION = """High-frequency item APIs of the provincial government-service platform
@@ -30,9 +40,12 @@ def create_app(state: PlatformState) -> FastAPI:
     """Build the ASGI app around one simulator state."""
     app = FastAPI(title="e办通 platform simulator", version="1.0.0", description=DESCRIPTION)
     app.state.platform = state
-    for module in (routes_public, routes_citizen, routes_cases):
+    for module in (routes_public, routes_citizen, routes_cases, routes_payments,
+                   routes_appointments):
         app.include_router(module.router, responses=ERRORS)
     app.include_router(routes_sim.router)
+    app.include_router(routes_sim_money.router)
+    app.include_router(routes_open.router)
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import random
+import re
 import threading
 from typing import Any
 
@@ -25,6 +26,7 @@ from simulator.platform.catalog_data import (
     ITEM_LINES,
     ITEM_TYPES,
     LIFE_EVENTS,
+    PAYMENTS,
     POPULAR,
 )
 
@@ -120,6 +122,12 @@ def local_department(name: str, prefecture: str = "昆明市") -> str:
     return name.replace("昆明市", prefecture).replace("昆明", prefecture[:-1])
 
 
+def fee_fen(text: str) -> int:
+    """'15元/次' → 1500 (the first amount named; 0 when free)."""
+    found = re.search(r"(\d+(?:\.\d{1,2})?)元", text)
+    return round(float(found.group(1)) * 100) if found else 0
+
+
 def _item(seq: int, dept: tuple[str, str, str, str], line: str) -> dict[str, Any]:
     dcode, short_name, dname_en, law = dept
     dname = local_department(short_name)
@@ -148,6 +156,9 @@ def _item(seq: int, dept: tuple[str, str, str, str], line: str) -> dict[str, Any
         "forms": ([{"name": f"{name}申请表", "code": f"{code}-F1"}]
                   if flow in ("application", "appointment") else []),
         "fees": FEES.get(name, "不收费"),
+        "fee_fen": fee_fen(FEES.get(name, "")),
+        "payment": PAYMENTS.get(name) or (
+            "fee" if fee_fen(FEES.get(name, "")) and flow != "appointment" else None),
         "result": _result(flow, name),
         "flow": flow, "identity_level": level, "outputs": OUTPUTS[flow],
         "topic": topic or None,

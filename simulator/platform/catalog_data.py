@@ -106,7 +106,8 @@ ITEM_LINES = {
 机动车检验预约|Vehicle inspection appointment|y|GG|1||car
 交通事故处理进度查询|Traffic accident case progress|p|GG|0||car
 电动自行车登记预约|E-bike registration appointment|y|QR|2||car
-机动车交通违法记录证明|Vehicle violation record certificate|c|GG|2|trf|car""",
+机动车交通违法记录证明|Vehicle violation record certificate|c|GG|2|trf|car
+交通违法罚款缴纳|Traffic fine payment|g|QT|0||car""",
     "TAX": """个人所得税纳税记录开具|Individual income tax payment record|c|GG|2|tax|job,house
 完税证明开具|Tax payment certificate|c|GG|2|tax|house
 个人所得税年度汇算|Individual income tax annual reconciliation|a|QR|2|tax|job
@@ -284,4 +285,8 @@ FEES = {
     "往来港澳通行证申领": "60元", "港澳个人旅游签注": "15元/次", "港澳团队旅游签注": "15元/次",
     "往来台湾通行证申领": "60元", "赴台个人旅游签注": "15元/次", "驾驶证遗失补证": "10元",
     "机动车驾驶证期满换证": "10元", "临时号牌申领": "5元/副",
+    "不动产登记资料查询证明": "10元/份",
 }
+# items paid at the terminal: fine (by decision number), contribution (by grade); every
+# item with a fee above is paid as "fee" before its service
+PAYMENTS = {"交通违法罚款缴纳": "fine", "城乡居民养老保险费缴纳": "contribution"}

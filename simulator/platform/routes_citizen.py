@@ -7,10 +7,10 @@ import binascii
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from simulator.platform import certificates, idnumber, payloads, population
-from simulator.platform.cases import iso_time
+from simulator.platform.cases import CaseError, iso_time
 from simulator.platform.identity import ACCESS_TTL_S, LEVEL_RANK, Session
 from simulator.platform.schemas import (
     CertificateResponse,
@@ -98,19 +98,36 @@ def query(code: str, state: State, token: SessionHeader) -> Any:
 
 
 @router.post("/items/{code}/certificate", response_model=CertificateResponse, tags=["items"])
-def issue_certificate(code: str, state: State, token: SessionHeader) -> Any:
-    """Issue a certificate PDF (A4, CJK) with verification code and QR."""
+def issue_certificate(code: str, state: State, token: SessionHeader,
+                      pay_code: Annotated[str | None, Query(pattern=r"^\d{20}$")] = None
+                      ) -> Any:
+    """Issue a certificate PDF (A4, CJK, sealed with the department's electronic seal)
+    with verification code, QR and a short-lived download link. An item with a fee needs
+    the ``pay_code`` of its paid fee order (402 ``payment_required`` otherwise)."""
     item, session = require(state, code, token)
     if item["flow"] != "certificate":
         raise ApiError(400, "not_a_certificate", "this item issues no certificate")
     now = state.clock()
+    if item.get("fee_fen"):
+        if pay_code is None:
+            raise ApiError(402, "payment_required", "pay the fee first")
+        try:
+            state.payments.consume(pay_code, "fee", code, idnumber.digest(session.id_number),
+                                   now)
+        except CaseError as exc:
+            raise ApiError(exc.status, exc.code, str(exc)) from None
     record = population.records(item["topic"], session.id_number, state.seed)
     vcode = payloads.sig16(state.key, f"CERT:{code}:{session.token}:{now}").upper()
     holder = {"name": session.name or "（电子身份）", "id": idnumber.mask(session.id_number)}
-    pdf = certificates.render_pdf(item, record, holder, vcode, dt.datetime.fromtimestamp(now))
+    pdf = state.seal.sign(certificates.render_pdf(item, record, holder, vcode,
+                                                  dt.datetime.fromtimestamp(now)))
     with state.store.transaction() as conn:
         conn.execute("INSERT INTO certificates VALUES (?,?,?,?,?)",
                      (vcode, code, item["result"]["name"], holder["id"], now))
+    state.downloads.keep(vcode, item["result"]["name"], pdf, now)
+    link, expires = state.downloads.token(vcode, now)
     return {"item_code": code, "title": item["result"]["name"], "verification_code": vcode,
             "qr_payload": certificates.certificate_qr(vcode), "issued_at": iso_time(now),
-            "pdf_b64": base64.b64encode(pdf).decode()}
+            "pdf_b64": base64.b64encode(pdf).decode(),
+            "download_url": f"{state.public_url.rstrip('/')}/d/{link}",
+            "download_expires_at": expires}

@@ -68,6 +68,9 @@ class Item(BaseModel):
     pinyin_initials: str
     cross_province: bool
     version: int
+    fee_fen: int = Field(default=0, description="fee in fen (0 = free)")
+    payment: str | None = Field(default=None, description="paid at the terminal: fine | "
+                                "contribution | fee")
 
 
 class CatalogPage(BaseModel):
@@ -138,6 +141,9 @@ class CertificateResponse(BaseModel):
     qr_payload: str
     issued_at: str
     pdf_b64: str
+    download_url: str = Field(default="", description="short-lived signed link to the "
+                              "sealed PDF (the slip's QR)")
+    download_expires_at: int = 0
 
 
 class CertificateCheck(BaseModel):

@@ -24,8 +24,9 @@ class PlatformServer:
 
     def __init__(self, state_dir: Path | None = None, seed: int = 0,
                  terminal_secrets: dict[str, str] | None = None,
-                 progress_step_s: float = 120.0) -> None:
+                 progress_step_s: float = 120.0, public_url: str = "") -> None:
         self.state = PlatformState.build(state_dir, seed, terminal_secrets, progress_step_s)
+        self.state.public_url = public_url
         self.app = create_app(self.state)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -58,6 +59,8 @@ class PlatformServer:
         bound = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{bound}"
+        if not self.state.public_url:
+            self.state.public_url = self.url
         return self.url
 
     def stop(self) -> None:
@@ -66,6 +69,7 @@ class PlatformServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.state.notifier.close()
         self._server = None
         self._thread = None
         self.state.store.close()

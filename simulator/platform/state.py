@@ -11,11 +11,17 @@ from fastapi import HTTPException, Request
 
 from kiosk.platform import signing
 from simulator.platform import payloads, service_points
+from simulator.platform.appointments import Appointments
 from simulator.platform.cases import Cases
 from simulator.platform.catalog import Catalog
+from simulator.platform.downloads import Downloads
 from simulator.platform.evaluation import Evaluations
 from simulator.platform.faults import Faults
+from simulator.platform.fiscal import FiscalReceipts
 from simulator.platform.identity import FaceChecker, Sessions
+from simulator.platform.notifier import Notifier
+from simulator.platform.payments import Payments
+from simulator.platform.seal import SealAuthority
 from simulator.platform.store import Store
 
 DEMO_TERMINAL_ID = "KM-DEMO-0001"
@@ -47,7 +53,19 @@ class PlatformState:
     points: list[dict[str, object]]
     terminal_secrets: dict[str, str]
     nonces: signing.NonceWindow
+    payments: Payments
+    fiscal: FiscalReceipts
+    notifier: Notifier
+    seal: SealAuthority
+    downloads: Downloads
+    appointments: Appointments
+    public_url: str = ""              # where citizens' phones reach the platform (https)
     clock: Callable[[], float] = field(default=time.time)
+
+    def pay_qr(self, pay_code: str) -> str:
+        """The dynamic payment QR of an order: the simulated wallet's page for it."""
+        return f"{self.public_url.rstrip('/')}/pay/{pay_code}?s=" + payloads.sig16(
+            self.key, f"PAY:{pay_code}")
 
     @classmethod
     def build(cls, state_dir: Path | None = None, seed: int = 0,
@@ -59,10 +77,13 @@ class PlatformState:
         store = Store(state_dir)
         cases = Cases(store, progress_step_s)
         items = catalog.changes(None)["items"]
+        points = service_points.build_points(items, seed)
+        secrets = dict(terminal_secrets or {DEMO_TERMINAL_ID: DEMO_SECRET})
         return cls(seed, key, catalog, store, cases, Evaluations(cases, key), Sessions(),
-                   FaceChecker(), Faults(), service_points.build_points(items, seed),
-                   dict(terminal_secrets or {DEMO_TERMINAL_ID: DEMO_SECRET}),
-                   signing.NonceWindow())
+                   FaceChecker(), Faults(), points, secrets, signing.NonceWindow(),
+                   Payments(store), FiscalReceipts(store, key), Notifier(secrets),
+                   SealAuthority(), Downloads(store, key),
+                   Appointments(store, points, key, seed=seed))
 
 
 def get_state(request: Request) -> PlatformState:

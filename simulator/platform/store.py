@@ -43,6 +43,11 @@ class Store:
         self._conn.executescript(SCHEMA)
         self._lock = threading.RLock()
 
+    def ensure(self, schema: str) -> None:
+        """Create a component's tables (``CREATE TABLE IF NOT EXISTS …``)."""
+        with self._lock:
+            self._conn.executescript(schema)
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run statements atomically (BEGIN IMMEDIATE … COMMIT)."""

@@ -1,0 +1,1 @@
+"""Paying at the terminal: one order per intent, notifications, reconciliation, refunds."""
