@@ -105,18 +105,15 @@ def tree_memory_mb(pid: int) -> tuple[float, float]:
 def child(mode: str, config_path: Path, sessions: int, t0: float, out_dir: Path,
           suite: Any = None) -> None:
     """Run the app in this process and print one JSON line of figures."""
-    from screens.boot import configure_kivy
+    from kiosk.config import parse_config
+    from screens.launch import LaunchOptions, launch
 
-    configure_kivy("portrait", kiosk_mode=False)
+    config = parse_config(json.loads(config_path.read_text(encoding="utf-8")))
+    launched = launch(config, LaunchOptions(orientation="portrait", kiosk_mode=False,
+                                            audio=False, base_dir=out_dir))
     from kivy.core.window import Window
 
-    from kiosk.app import KioskApp
-    from kiosk.composition import build_terminal
-    from kiosk.voice import NullSink
-
-    config = json.loads(config_path.read_text(encoding="utf-8"))
-    terminal = build_terminal(config, NullSink(), base_dir=out_dir)
-    app = KioskApp(terminal)
+    app, terminal = launched.app, launched.terminal
     figures: dict[str, Any] = {}
 
     def first_frame(*_a: Any) -> None:
@@ -142,8 +139,8 @@ def child(mode: str, config_path: Path, sessions: int, t0: float, out_dir: Path,
 def _transitions(app: Any, figures: dict[str, Any], _sessions: int, out_dir: Path,
                  suite: Any) -> None:
     """Every demo journey by touch; the driver notes touch → new screen drawn."""
-    from kiosk.demo.context import DemoContext, JourneyRecord
-    from kiosk.demo.journeys import JOURNEYS
+    from screens.demo.context import DemoContext, JourneyRecord
+    from screens.demo.journeys import JOURNEYS
     from screens.driver import UiDriver
 
     ui = UiDriver(app)
@@ -352,8 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child in ("start", "memory"):       # the parent's simulators are running
         child(args.child, args.config, args.sessions, args.t0, args.config.parent)
         return 0
-    from kiosk.config import load_config
-    from kiosk.demo.runner import demo_config
+    from kiosk.config import read_table
+    from screens.demo.runner import demo_table
     from simulator.suite import SimulatorSuite
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -361,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         suite = SimulatorSuite(out, seed=0)
         urls = suite.start()
         try:
-            config = demo_config(load_config(), urls, out)
+            config = demo_table(read_table(), urls, out)
             config.setdefault("voice", {})["enabled"] = False
             config_path = out / "config.json"
             config_path.write_text(json.dumps(config), encoding="utf-8")

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Mapping
+
+
+class CliError(Exception):
+    """An error the user can fix (a bad setting, a missing file): printed as one line,
+    exit code 2, never a traceback."""
 
 
 def run_plugin_cli(
@@ -30,5 +36,8 @@ def run_plugin_cli(
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
+    except CliError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130

@@ -1,7 +1,9 @@
 """The terminal's command line: ``python -m kiosk <command> …``.
 
 Commands live in ``kiosk.cli_<name>`` modules with ``register(parser)`` that sets a
-``handler`` (e.g. ``catalog``, ``demo``, ``run``, ``audit``).
+``handler`` (``catalog``, ``outbox``, ``agent``, ``receipts``). The commands that start the
+Kivy UI (``run``, ``demo``, ``audit``) are ``python -m screens …``: the core never starts
+the layer above it.
 """
 
 from __future__ import annotations
@@ -11,11 +13,8 @@ import sys
 from common.cli import run_plugin_cli
 
 CLI_MODULES = {
-    "run": "kiosk.cli_run",
-    "demo": "kiosk.cli_demo",
     "catalog": "kiosk.cli_catalog",
     "outbox": "kiosk.cli_outbox",
-    "audit": "kiosk.cli_audit",
     "agent": "kiosk.cli_agent",
     "receipts": "kiosk.cli_receipts",
 }

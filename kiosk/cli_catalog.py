@@ -22,13 +22,7 @@ from kiosk.storage import DamagedState
 def settings_from(args: argparse.Namespace) -> PlatformSettings:
     """[platform] settings from --config (or the default file), tolerating its absence."""
     from kiosk.config import load_config
-    try:
-        config = load_config(args.config)
-    except FileNotFoundError:
-        if args.config:
-            raise
-        config = {}
-    settings = PlatformSettings.from_config(config)
+    settings = load_config(args.config).platform
     overrides = {k: v for k, v in (("terminal_id", getattr(args, "terminal_id", None)),
                                    ("secret", getattr(args, "secret", None))) if v}
     return PlatformSettings(**{**settings.__dict__, **overrides})

@@ -11,8 +11,8 @@ its audio sink.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from drivers.base import Device, DeviceState
 from drivers.errors import DeviceError
 from drivers.idcard.poller import CardPoller
 from drivers.registry import DriverRegistry
+from kiosk.config import TerminalConfig
+from kiosk.fault_history import FaultHistory
 from kiosk.faults import FaultLog
 from kiosk.flows.output import CertificateOutput
 from kiosk.flows.ports import FlowPorts
@@ -31,7 +33,6 @@ from kiosk.platform.errors import PlatformError
 from kiosk.platform.outbox import Outbox, PlatformSender
 from kiosk.platform.pinyin import PinyinStore, Transcribe, syllables_in_process
 from kiosk.platform.search import CatalogSearch
-from kiosk.platform.settings import PlatformSettings
 from kiosk.session import Session
 from kiosk.storage import DamagedState, open_rebuildable
 from kiosk.telemetry import UsageCounters
@@ -46,7 +47,7 @@ DEVICE_ORDER = ("idcard", "scanner", "camera", "printer")
 class Terminal:
     """Every long-lived service of one terminal; the screens receive this object."""
 
-    config: dict[str, Any]
+    config: TerminalConfig
     bus: EventBus
     translator: Translator
     voice: Voice
@@ -63,18 +64,27 @@ class Terminal:
     catalog_error: str = ""
     pinyin: Transcribe = syllables_in_process
     faults: FaultLog | None = None
+    fault_history: FaultHistory | None = None
 
     @property
     def terminal_id(self) -> str:
         """This terminal's id (from ``[terminal] id``)."""
-        return str(self.config.get("terminal", {}).get("id", "KM-DEMO-0001"))
+        return self.config.terminal.id
+
+    @property
+    def camera(self) -> Any:
+        """The camera driver, or None when it is not configured or did not open."""
+        return self.devices.get("camera")
+
+    @property
+    def printer(self) -> Any:
+        """The receipt printer driver, or None."""
+        return self.devices.get("printer")
 
     def new_session(self) -> Session:
         """A fresh visit with the configured defaults."""
-        ui = self.config.get("ui", {})
-        return Session(elderly=bool(ui.get("elderly", False)),
-                       scheme=str(ui.get("scheme", "standard")),
-                       language=str(ui.get("language", "zh_CN")))
+        ui = self.config.ui
+        return Session(elderly=ui.elderly, scheme=ui.scheme, language=ui.language)
 
     def device_states(self) -> dict[str, dict[str, Any]]:
         """State of every configured device, failed ones included (for operators)."""
@@ -115,21 +125,19 @@ class Terminal:
         self.devices.clear()
 
 
-def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
+def build_terminal(config: TerminalConfig, audio_sink: AudioSink, *,
                    registry: DriverRegistry | None = None, base_dir: Path = Path("."),
                    start_threads: bool = True) -> Terminal:
     """Build the terminal described by ``config``."""
-    config = dict(config)
     bus = EventBus()
-    state_dir = base_dir / str(config.get("terminal", {}).get("state_dir", "var"))
-    ui = config.get("ui", {})
-    translator = Translator(str(ui.get("language", "zh_CN")))
-    voice = build_voice(config.get("voice", {}), audio_sink, base_dir=base_dir)
+    state_dir = base_dir / config.terminal.state_dir
+    translator = Translator(config.ui.language)
+    voice = build_voice(dataclasses.asdict(config.voice), audio_sink, base_dir=base_dir)
 
-    settings = PlatformSettings.from_config(config)
+    settings = config.platform
     platform = settings.client()
-    catalog_db = _under(base_dir, settings.cache_db)
     faults = FaultLog(state_dir / "faults.json")
+    catalog_db = _under(base_dir, settings.cache_db)
     catalog = open_rebuildable(catalog_db, CatalogCache, _rebuilt(faults, "catalog"))
     pinyin = open_rebuildable(catalog_db.with_name("pinyin.sqlite3"), PinyinStore,
                               _rebuilt(faults, "pinyin"))
@@ -139,17 +147,18 @@ def build_terminal(config: Mapping[str, Any], audio_sink: AudioSink, *,
                     refused_expire_days=settings.refused_expire_days, faults=faults)
     bus.subscribe("session.wiped", lambda _topic, _payload: outbox.end_of_visit())
 
-    devices, errors = _open_devices(config.get("devices", {}), bus, registry or DriverRegistry())
+    devices, errors = _open_devices(config, bus, registry or DriverRegistry())
     printer = devices.get("printer")
     ports = FlowPorts(platform=platform, outbox=outbox, printer=printer,  # type: ignore[arg-type]
-                      bus=bus, terminal_id=str(config.get("terminal", {}).get("id", "")))
+                      bus=bus, terminal_id=config.terminal.id)
     ports.certificate_output = CertificateOutput(
-        str(config.get("certificate", {}).get("lp_queue", "")))
+        config.certificate.lp_queue)
     counters = UsageCounters(bus)
     terminal = Terminal(config=config, bus=bus, translator=translator, voice=voice,
                         platform=platform, catalog=catalog, search=CatalogSearch([]),
                         outbox=outbox, ports=ports, counters=counters, devices=devices,
-                        device_errors=errors, pinyin=pinyin, faults=faults)
+                        device_errors=errors, pinyin=pinyin, faults=faults,
+                        fault_history=FaultHistory(bus))
     counters.device_cache.update(terminal.device_states())
     terminal.refresh_catalog()
     if "idcard" in devices:
@@ -177,12 +186,13 @@ def _under(base_dir: Path, path: str) -> Path:
     return candidate if candidate.is_absolute() else base_dir / candidate
 
 
-def _open_devices(sections: Mapping[str, Any], bus: EventBus, registry: DriverRegistry
+def _open_devices(config: TerminalConfig, bus: EventBus, registry: DriverRegistry
                   ) -> tuple[dict[str, Device], dict[str, str]]:
     devices: dict[str, Device] = {}
     errors: dict[str, str] = {}
-    for name in [*DEVICE_ORDER, *(n for n in sections if n not in DEVICE_ORDER)]:
-        section = sections.get(name)
+    names = config.devices
+    for name in [*DEVICE_ORDER, *(n for n in names if n not in DEVICE_ORDER)]:
+        section = config.device_table(name)
         if not section:
             continue
         try:
@@ -196,7 +206,7 @@ def _open_devices(sections: Mapping[str, Any], bus: EventBus, registry: DriverRe
 def _build_agent(terminal: Terminal, state_dir: Path) -> Any:
     from kiosk.agent.factory import agent_from_config
 
-    fleet = dict(terminal.config.get("fleet", {}))
+    fleet = dataclasses.asdict(terminal.config.fleet)
     for key in ("credentials", "buffer"):
         if fleet.get(key):
             fleet[key] = str(_under(state_dir.parent, str(fleet[key])))

@@ -59,9 +59,8 @@ class AttractScreen(KioskScreen):
             langs.add_widget(button)
         near = self.ids.nearest
         near.clear_widgets()
-        term = app.terminal.config.get("terminal", {})
-        points = nearest(app.service_points, float(term.get("lat", 25.04)),
-                         float(term.get("lon", 102.71)))
+        term = app.terminal.config.terminal
+        points = nearest(app.service_points, term.lat, term.lon)
         lines = [f"{point.name}  {km:.1f} km  {point.hours}" for km, point in points]
         for line in lines:
             near.add_widget(EbtLabel(text=line))

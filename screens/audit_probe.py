@@ -1,7 +1,7 @@
 """Accessibility probe: drive the real Kivy app and record what the citizen sees.
 
 ``python -m screens.audit_probe --out FILE.jsonl`` (normally started by
-``python -m kiosk audit``, which provides a display) builds ``kiosk.app.KioskApp``, and for
+``python -m screens audit``, which provides a display) builds ``screens.app.KioskApp``, and for
 every screen × mode × scheme × language calls ``set_elderly`` / ``set_scheme`` /
 ``set_language`` / ``show``, waits for the transition to finish and the frame to be drawn,
 then walks the live widget tree into element records (kiosk.audit.model.Element as dicts).
@@ -192,31 +192,31 @@ def audit_app(orientation: str | None = None) -> Any:
     import shutil
     import tempfile
 
-    from kiosk.app import KioskApp
-    from kiosk.composition import build_terminal
-    from kiosk.config import load_config
-    from screens.audio import KivySink
+    from kiosk.config import parse_config, read_table
+    from screens.launch import LaunchOptions, launch
 
     state = Path(tempfile.mkdtemp(prefix="audit-state-"))
     atexit.register(shutil.rmtree, state, True)
-    config = load_config()
-    config["devices"] = {}
-    config["fleet"] = {"server": ""}
-    config["voice"] = {**config.get("voice", {}), "prerender": False,
-                       "cache_dir": str(state / "voice")}
+    table = read_table()
+    table["devices"] = {}
+    table["fleet"] = {"server": ""}
+    table["voice"] = {**table.get("voice", {}), "prerender": False,
+                      "cache_dir": str(state / "voice")}
     try:
         from simulator.platform.server import PlatformServer
 
         server = PlatformServer(state_dir=state / "platform")
-        config["platform"] = {**config.get("platform", {}), "url": server.start()}
+        table["platform"] = {**table.get("platform", {}), "url": server.start()}
         atexit.register(server.stop)
     except Exception as exc:  # screens must still be auditable from the cached catalog
         print(f"audit_probe: no platform simulator ({type(exc).__name__})", file=sys.__stderr__)
-    orientation = orientation or str(config.get("terminal", {}).get("orientation", "portrait"))
+    config = parse_config(table)
+    orientation = orientation or config.terminal.orientation
+    launched = launch(config, LaunchOptions(orientation=orientation, kiosk_mode=False,
+                                            voice=False, base_dir=state, start_threads=False))
     Window.size = WINDOW.get(orientation, WINDOW["portrait"])
-    terminal = build_terminal(config, KivySink(), base_dir=state, start_threads=False)
-    atexit.register(terminal.close)
-    return KioskApp(terminal, orientation=orientation, voice_enabled=False)
+    atexit.register(launched.terminal.close)
+    return launched.app
 
 
 class Driver:

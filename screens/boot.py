@@ -1,6 +1,6 @@
 """Configure Kivy before its window exists: size and orientation, full screen, no exit key.
 
-Call :func:`configure_kivy` before importing ``kiosk.app`` (which creates the window).
+Call :func:`configure_kivy` before importing ``screens.app`` (which creates the window).
 Portrait is 1080 × 1920, landscape 1920 × 1080; ``scale`` shrinks the window and Kivy's
 density together for a developer's screen (the demo with a display). In kiosk mode the
 window is full screen, Escape does not quit and closing is refused: the way out is the

@@ -2,16 +2,14 @@
 bridge re-posts each event to Kivy's main thread and hands it to the current screen
 (``on_code(payload, text)`` for scanned codes, classified by ``kiosk.payloads``;
 ``on_device_event(topic, payload)`` otherwise). It also switches QR reading on only where
-a screen expects a code, and keeps the last faults (codes only, nothing personal) for the
-maintenance screen."""
+a screen expects a code. The maintenance screen's fault history is the core's
+(``kiosk.fault_history``), not the bridge's."""
 
 from __future__ import annotations
 
 import logging
 import queue
 import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +26,6 @@ class DeviceBridge:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.recent_errors: deque[str] = deque(maxlen=20)
         self._scanning: bool | None = None
         self._commands: queue.SimpleQueue[Any] = queue.SimpleQueue()
         threading.Thread(target=self._run_commands, name="scan-switch", daemon=True).start()
@@ -36,8 +33,6 @@ class DeviceBridge:
         self._unsubscribe: list[Callable[[], None]] = [
             bus.subscribe(topic, self._from_bus)
             for topic in ("idcard.*", "scanner.code", "printer.*")]
-        self._unsubscribe += [bus.subscribe(topic, self._note_error)
-                              for topic in ("journey.print_failed", "*.state")]
 
     def close(self) -> None:
         """Stop listening and the command worker."""
@@ -77,7 +72,7 @@ class DeviceBridge:
     def _deliver(self, topic: str, payload: Any) -> None:
         screen = self.app.root.current_screen
         if topic == "scanner.code":
-            self.app.idle.touch()
+            self.app.visit.touch()
             handler = getattr(screen, "on_code", None)
             if handler is not None:
                 handler(classify(payload.raw), payload.text)
@@ -85,11 +80,3 @@ class DeviceBridge:
         handler = getattr(screen, "on_device_event", None)
         if handler is not None:
             handler(topic, payload)
-
-    def _note_error(self, topic: str, payload: Any) -> None:
-        state = getattr(payload, "state", None) or getattr(payload, "data", {}).get("state")
-        if topic.endswith(".state") and str(getattr(state, "value", state)) == "online":
-            return
-        detail = payload.get("completion", "") if isinstance(payload, dict) else str(
-            getattr(state, "value", state) or "")
-        self.recent_errors.append(f"{time.strftime('%H:%M:%S')} {topic} {detail}")

@@ -94,7 +94,8 @@ class EvaluateScreen(KioskScreen):
 
     def skip(self) -> None:
         """稍后评价: the offer was made; rate later with the QR."""
-        self.app.session.evaluated = True
+        if self.app.journey is not None:
+            self.app.journey.skip_evaluation()
         self.level, self.reason, self.later_qr = 0, "", ""
         self.app.advance()
 

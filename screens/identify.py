@@ -12,6 +12,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.flows.face import FaceGuide, FaceState, encode_jpeg
+from kiosk.flows.journey import CardNext
 from kiosk.i18n import N_
 from kiosk.payloads import ElectronicIdCode, Rejected
 from kiosk.voice import ANNOUNCEMENTS
@@ -77,10 +78,13 @@ class IdentifyScreen(KioskScreen):
         elif topic == "idcard.card_read" and self.phase == "card" and app.journey is not None:
             self._record = payload
             app.speak(ANNOUNCEMENTS["card_read"])
-            if app.journey.item.identity_level == "idcard_face":
+            step = app.journey.after_card_read(app.terminal.camera is not None)
+            if step is CardNext.FACE:
                 self._start_camera()
-            else:
+            elif step is CardNext.VERIFY:
                 self._submit(None)
+            elif app.journey.message is not None:
+                self.notice = app.tr(app.journey.message.message)
 
     def on_code(self, payload: Any, text: str) -> None:
         """An electronic-ID QR identifies without the card."""
@@ -94,10 +98,6 @@ class IdentifyScreen(KioskScreen):
 
     # -- face --------------------------------------------------------------------------
     def _start_camera(self) -> None:
-        camera = self.app.terminal.devices.get("camera")
-        if camera is None:
-            self.notice = self.app.tr("摄像头不可用，请使用电子证照二维码，或联系工作人员。")
-            return
         if self._guide is None:
             self._guide = FaceGuide()
         self.phase, self._ready, self.camera_on = "face", 0, True
@@ -110,7 +110,7 @@ class IdentifyScreen(KioskScreen):
             self._event = None
 
     def _frame(self, _dt: float) -> None:
-        camera = self.app.terminal.devices.get("camera")
+        camera = self.app.terminal.camera
         frame = camera.latest_frame() if camera is not None else None
         if frame is None or self._guide is None:
             return

@@ -35,7 +35,7 @@ class MaintenanceScreen(KioskScreen):
         if key == "退格":
             self.pin = self.pin[:-1]
         elif key == "确定":
-            expected = str(self.app.terminal.config.get("terminal", {}).get("operator_pin", ""))
+            expected = self.app.terminal.config.terminal.operator_pin
             if self._attempts < MAX_ATTEMPTS and expected and hmac.compare_digest(
                     self.pin.encode(), expected.encode()):
                 self.unlocked, self._attempts, self.notice = True, 0, ""
@@ -60,7 +60,7 @@ class MaintenanceScreen(KioskScreen):
             details = ", ".join(f"{k}={v}" for k, v in state.items() if k not in ("message",)
                                 and v not in (None, ""))
             box.add_widget(EbtLabel(text=f"{name}: {details} {state.get('message', '')}"))
-        printer = terminal.devices.get("printer")
+        printer = terminal.printer
         paper = printer.status().details.get("paper", "unknown") if printer else "no printer"
         box.add_widget(EbtLabel(text=app.tr("纸张") + f": {paper}", bold=True))
         box.add_widget(EbtLabel(text=app.tr("目录版本") + f": {terminal.catalog.version}  "
@@ -68,7 +68,8 @@ class MaintenanceScreen(KioskScreen):
         pending = terminal.outbox.counts().get("pending", 0)
         box.add_widget(EbtLabel(text=app.tr("待发送") + f": {pending}"))
         box.add_widget(EbtTitle2(text=app.tr("最近错误")))
-        for line in list(app.bridge.recent_errors)[-8:] or ["—"]:
+        history = terminal.fault_history.entries() if terminal.fault_history else []
+        for line in [e.line() for e in history[-8:]] or ["—"]:
             box.add_widget(EbtLabel(text=line, color=app.theme.muted))
 
     def self_test(self) -> None:

@@ -30,8 +30,8 @@ class MapScreen(KioskScreen):
     def refresh(self) -> None:
         """Draw the map and list the points nearest first."""
         app = self.app
-        term = app.terminal.config.get("terminal", {})
-        here = (float(term.get("lat", 25.04)), float(term.get("lon", 102.71)))
+        term = app.terminal.config.terminal
+        here = (term.lat, term.lon)
         points = sorted(app.service_points,
                         key=lambda p: distance_km(here[0], here[1], p.lat, p.lon))
         self._draw(points, here)

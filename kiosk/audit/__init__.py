@@ -2,7 +2,7 @@
 
 ``screens.audit_probe`` walks the live Kivy widget tree into :class:`Element` records;
 :func:`check_view` applies the mode's size rules and the scheme's contrast rule;
-``python -m kiosk audit --json`` (kiosk/cli_audit.py) runs it over every screen, mode,
+``python -m screens audit --json`` (kiosk/cli_audit.py) runs it over every screen, mode,
 scheme and language.
 """
 

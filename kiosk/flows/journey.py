@@ -1,10 +1,11 @@
 """One item's journey for one session: the flow engine the screens drive.
 
 A :class:`Journey` walks the steps of its flow kind (see ``kiosk.flows.steps``). Screens
-render :attr:`Journey.step`, :attr:`Journey.data` and :attr:`Journey.message` and call the
-intent methods; every platform call, outbox write and print happens here, so the whole
-journey is testable without Kivy. Failures never raise into the UI: they become a
-:class:`Notice` (a Chinese message id plus a code) and the journey stays where it was, or
+render :attr:`Journey.step`, :attr:`Journey.result` (typed, ``kiosk.flows.results``) and
+:attr:`Journey.message` and call the intent methods; every platform call, outbox write and
+print happens here, so the whole journey is testable without Kivy. Failures never raise
+into the UI: they become a :class:`Notice` (a Chinese message id plus a code) and the
+journey stays where it was, or
 moves on with what it has (a receipt QR on screen when the printer cannot print, a queued
 application when the platform is away).
 """
@@ -15,18 +16,29 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from common.privacy import mask_id_number, mask_name
 from kiosk.flows.output import certificate_slip
 from kiosk.flows.ports import FlowPorts
+from kiosk.flows.results import JourneyResult
 from kiosk.flows.steps import BAD_REVIEW_LEVELS, EVALUATION_LEVELS, Step, steps_for
 from kiosk.i18n import N_
 from kiosk.platform import errors as perr
+from kiosk.platform.models import ApplicationReceipt
 from kiosk.receipts import templates
 from kiosk.session import Session
 
 log = logging.getLogger(__name__)
+
+
+class CardNext(StrEnum):
+    """What follows an ID card read, by the item's identity level."""
+
+    FACE = "face"              # 人证核验: a live face photo before the platform check
+    VERIFY = "verify"          # the card alone is enough: check it with the platform now
+    NO_CAMERA = "no_camera"    # a face is needed but the camera is not there
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,7 @@ class Journey:
         self.ports = ports
         self.steps = steps_for(item.flow)
         self.step = self.steps[0]
-        self.data: dict[str, Any] = {}
+        self.result = JourneyResult()
         self.message: Notice | None = None
         self.printed = False
 
@@ -91,6 +103,16 @@ class Journey:
         return self.step
 
     # -- identify ----------------------------------------------------------------------
+    def after_card_read(self, camera_available: bool) -> CardNext:
+        """The identification sequence: card → face (when the item asks for it) → platform."""
+        if self.item.identity_level != "idcard_face":
+            return CardNext.VERIFY
+        if not camera_available:
+            self.message = Notice(N_("摄像头不可用，请使用电子证照二维码，或联系工作人员。"),
+                                  "no_camera")
+            return CardNext.NO_CAMERA
+        return CardNext.FACE
+
     def identify_card(self, record: Any, face_photo: bytes | None) -> bool:
         """人证核验 with the card just read and a live face photo; advance on success."""
         fields = {k: v for k, v in record.as_dict().items() if isinstance(v, str)}
@@ -120,7 +142,7 @@ class Journey:
     # -- application -------------------------------------------------------------------
     def accept_commitment(self) -> Step:
         """The citizen accepted the notice-and-commitment (告知承诺)."""
-        self.data["commitment_accepted"] = True
+        self.result.commitment_accepted = True
         return self.advance()
 
     def submit_form(self, form: dict[str, Any], materials: list[dict[str, Any]]) -> Step:
@@ -130,18 +152,18 @@ class Journey:
         not answer within ``delivery_wait_s`` the result says it will be sent later."""
         if self.step is not Step.FORM:
             raise RuntimeError("submit_form outside the form step")
-        key = self.data.setdefault("idempotency_key", uuid.uuid4().hex)
+        if self.result.idempotency_key is None:
+            self.result.idempotency_key = uuid.uuid4().hex
+        key = self.result.idempotency_key
         payload = {"item_code": self.item.code, "session_token": self.session.identity_token,
                    "form": form, "materials": materials}
         self.ports.outbox.put("application", payload, key)
-        self.data["submitted"] = True
+        self.result.submitted = True
         receipt = self._wait_for_delivery(key)
         notice = None
         if receipt is not None:
-            self.data["case_no"] = receipt["case_no"]
-            self.data["state_name"] = receipt.get("state_name", "")
-            self.data["progress_qr"] = receipt.get("progress_qr")
-            self.session.case_numbers.append(receipt["case_no"])
+            self.result.case = receipt
+            self.session.case_numbers.append(receipt.case_no)
         else:
             notice = Notice(N_("网络暂时不可用，您的申请已保存，联网后会自动提交。"), "queued")
         self.ports.bus.publish("journey.submitted", {"item": self.item.code,
@@ -150,13 +172,15 @@ class Journey:
         self.message = notice
         return step
 
-    def _wait_for_delivery(self, key: str) -> dict[str, Any] | None:
+    def _wait_for_delivery(self, key: str) -> ApplicationReceipt | None:
         deadline = time.monotonic() + self.ports.delivery_wait_s
         while True:
             self.ports.outbox.drain_once()
             result = self.ports.outbox.result(key)
-            if result is not None or time.monotonic() >= deadline:
-                return result
+            if result is not None:
+                return ApplicationReceipt.from_json(result)
+            if time.monotonic() >= deadline:
+                return None
             self.ports.sleep(0.2)
 
     # -- progress ----------------------------------------------------------------------
@@ -170,8 +194,7 @@ class Journey:
         except perr.PlatformError as exc:
             self.message = _platform_notice(exc)
             return False
-        self.data["progress"] = progress
-        self.data["case_no"] = progress.case_no
+        self.result.progress = progress
         if progress.case_no not in self.session.case_numbers:
             self.session.case_numbers.append(progress.case_no)
         self.advance()
@@ -182,14 +205,14 @@ class Journey:
         token = self.session.identity_token or ""
         try:
             if self.item.flow == "query":
-                self.data["query"] = self.ports.platform.query(self.item.code, token)
+                self.result.query = self.ports.platform.query(self.item.code, token)
             else:
-                self.data["certificate"] = self.ports.platform.issue_certificate(
+                self.result.certificate = self.ports.platform.issue_certificate(
                     self.item.code, token)
         except perr.PlatformError as exc:
             self.message = _platform_notice(exc)
         if self.message is None:
-            self.session.results[self.item.code] = dict(self.data)
+            self.session.results[self.item.code] = self.result
 
     # -- printing ----------------------------------------------------------------------
     def receipt_document(self) -> Any:
@@ -198,40 +221,41 @@ class Journey:
         record = self.session.identity
         id_number = getattr(record, "id_number", None)
         name = getattr(record, "name", None)
-        if "case_no" in self.data and self.item.flow != "progress":
+        result = self.result
+        if result.case is not None and self.item.flow != "progress":
             return templates.acceptance_receipt(
-                item=self.item.name, case_number=self.data["case_no"], accepted_at=now,
+                item=self.item.name, case_number=result.case.case_no, accepted_at=now,
                 terminal_id=term, id_number=id_number or "", applicant_name=name,
                 department=self.item.department,
                 promised=str(self.item.raw.get("time_limit_text", "")) or None)
-        if "certificate" in self.data:
-            return certificate_slip(self.data["certificate"], self.item.name, term, now)
+        if result.certificate is not None:
+            return certificate_slip(result.certificate, self.item.name, term, now)
         rows = self.result_rows()
         if not rows:
             return None
         return templates.query_result_slip(
             item=self.item.name, queried_at=now, terminal_id=term, rows=rows,
-            id_number=id_number, applicant_name=name, case_number=self.data.get("case_no"))
+            id_number=id_number, applicant_name=name, case_number=result.case_no)
 
     def result_rows(self) -> list[tuple[str, str]]:
         """The result as (label, value) rows, for the screen and the slip."""
-        if "query" in self.data:
-            query = self.data["query"]
+        result = self.result
+        if result.query is not None:
+            query = result.query
             rows = [(s.get("label", ""), str(s.get("value", ""))) for s in query.summary]
             for row in query.rows[:8]:
                 rows.append(tuple(str(v) for v in list(row.values())[:2]))  # type: ignore[arg-type]
             return rows
-        if "certificate" in self.data:
-            cert = self.data["certificate"]
+        if result.certificate is not None:
+            cert = result.certificate
             return [(N_("证明"), cert.title), (N_("验证码"), cert.verification_code),
                     (N_("出具时间"), cert.issued_at)]
-        if "progress" in self.data:
-            prog = self.data["progress"]
+        if result.progress is not None:
+            prog = result.progress
             return [(N_("办件编号"), prog.case_no), (N_("事项"), prog.item_name),
                     (N_("当前状态"), prog.state_name), (N_("承诺办结"), prog.promised_by)]
-        if "case_no" in self.data:
-            return [(N_("办件编号"), self.data["case_no"]),
-                    (N_("状态"), self.data.get("state_name", ""))]
+        if result.case is not None:
+            return [(N_("办件编号"), result.case.case_no), (N_("状态"), result.case.state_name)]
         return []
 
     def print_receipt(self) -> bool:
@@ -241,16 +265,17 @@ class Journey:
         if doc is None:
             return False
         a4 = self.ports.certificate_output
-        if "certificate" in self.data and a4 is not None and a4.a4:
-            result = a4.print_a4(self.data["certificate"].pdf)
+        certificate = self.result.certificate
+        if certificate is not None and a4 is not None and a4.a4:
+            result = a4.print_a4(certificate.pdf)
         else:
             result = printer.print_document(doc, timeout=30) if printer else None
         if result is not None and result.ok:
             self.printed = True
             self.ports.bus.publish("journey.printed", {"item": self.item.code})
             return True
-        self.data["print_failed"] = True
-        has_qr = bool(self.data.get("progress_qr") or "certificate" in self.data)
+        self.result.print_failed = True
+        has_qr = bool(self.result.progress_qr or certificate is not None)
         self.message = Notice(
             N_("打印机暂时无法打印。请用手机拍下屏幕上的二维码和办件编号，工作人员已收到通知。")
             if has_qr else N_("打印机暂时无法打印。请拍照保存本页，工作人员已收到通知。"),
@@ -275,10 +300,14 @@ class Journey:
         self.ports.outbox.put("evaluation", {"case_no": case_no, "level": level,
                                              "reason": reason.strip()}, key)
         self.session.evaluated = True
-        self.data["evaluation_key"] = key
+        self.result.evaluation_key = key
         self.ports.outbox.drain_once()
         self.advance()
         return True
+
+    def skip_evaluation(self) -> None:
+        """稍后评价: the offer was made and declined for now (one offer per visit)."""
+        self.session.evaluated = True
 
     def evaluation_later(self) -> str | None:
         """The signed QR payload to rate later on a phone (None when the platform is away)."""

@@ -45,7 +45,8 @@ def _drawn_box(display: str, shot: Path) -> tuple[int, int, int, int] | None:
 def test_demo_with_a_display_opens_a_window_and_the_control_page(tmp_path: Path) -> None:
     server, display = _xvfb()
     env = {**os.environ, "DISPLAY": display}
-    demo = subprocess.Popen([sys.executable, "-m", "kiosk", "demo", "--out", str(tmp_path / "out"),
+    demo = subprocess.Popen([sys.executable, "-m", "screens", "demo", "--out",
+                             str(tmp_path / "out"),
                              "--no-browser"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:

@@ -1,6 +1,6 @@
 """The headless demo end to end: real simulators, the real Kivy UI under Xvfb, real touches.
 
-Runs ``python -m kiosk demo --headless`` as the README's run command does (scripts/test
+Runs ``python -m screens demo --headless`` as the README's run command does (scripts/test
 provides the X display) and checks what it leaves behind: summary.json, numbered
 screenshots and the receipts the printer simulator rendered.
 """
@@ -24,7 +24,7 @@ needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"),
 @pytest.mark.timeout(300)
 def test_guide_and_query_journeys_pass_with_screenshots_and_receipts(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "demo", "--headless", "--out", str(tmp_path),
+        [sys.executable, "-m", "screens", "demo", "--headless", "--out", str(tmp_path),
          "--only", "guide_by_pinyin", "--only", "provident_fund_query"],
         cwd=ROOT, capture_output=True, text=True, timeout=280)
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
@@ -40,7 +40,7 @@ def test_guide_and_query_journeys_pass_with_screenshots_and_receipts(tmp_path: P
 
 def test_without_a_display_the_demo_says_so_in_one_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    done = subprocess.run([sys.executable, "-m", "kiosk", "demo", "--headless", "--out",
+    done = subprocess.run([sys.executable, "-m", "screens", "demo", "--headless", "--out",
                            str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
                           timeout=60, env=env)
     assert done.returncode == 2

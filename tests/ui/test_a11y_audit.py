@@ -1,6 +1,6 @@
 """The accessibility audit of the real app: every screen × mode × scheme × language.
 
-Runs ``python -m kiosk audit --json`` (which starts the app under a display) and requires
+Runs ``python -m screens audit --json`` (which starts the app under a display) and requires
 zero violations and zero errors, with every mode, scheme and language actually visited.
 """
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "kiosk", "audit", "--json"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "screens", "audit", "--json"], cwd=ROOT,
                           capture_output=True, text=True, timeout=900, check=False,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert done.stdout.strip(), done.stderr

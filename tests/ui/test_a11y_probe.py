@@ -1,4 +1,4 @@
-"""The real probe and `python -m kiosk audit` on a fixture app with known faults."""
+"""The real probe and `python -m screens audit` on a fixture app with known faults."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.cli_audit import display
+from screens.cli_audit import display
 
 pytestmark = pytest.mark.ui
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ def _env(disp: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "audit", "--json", "--app", FIXTURE],
+        [sys.executable, "-m", "screens", "audit", "--json", "--app", FIXTURE],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.cli_run import restart_command, serve
+from screens.cli_run import restart_command, serve
 from tests.ui.scenario_run import run_scenarios
 
 needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"),
@@ -80,7 +80,7 @@ def test_serve_reexecutes_with_the_original_arguments_after_the_terminal_closed(
     argv = ["run", "--config", "/etc/ebt/terminal.toml", "--windowed"]
     assert serve(_App(restart=True), _Terminal(log), argv, execv=execv) == 0
     assert log == ["closed", "exec"]
-    assert calls == [(sys.executable, [sys.executable, "-m", "kiosk", *argv])]
+    assert calls == [(sys.executable, [sys.executable, "-m", "screens", *argv])]
 
 
 def test_serve_without_a_restart_request_just_returns() -> None:
@@ -91,7 +91,7 @@ def test_serve_without_a_restart_request_just_returns() -> None:
 
 
 def test_a_restart_keeps_the_maintenance_state() -> None:
-    python = [sys.executable, "-m", "kiosk"]
+    python = [sys.executable, "-m", "screens"]
     assert restart_command(["run"], out_of_service=True) == [*python, "run", "--out-of-service"]
     assert restart_command(["run", "--out-of-service", "--windowed"], out_of_service=False) == [
         *python, "run", "--windowed"]

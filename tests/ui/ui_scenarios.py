@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kiosk.demo.context import DemoContext
+from screens.demo.context import DemoContext
 
 IDLE = {"idle_timeout_s": 23, "idle_warning_s": 20}   # the warning shows after 3 s
 
@@ -92,7 +92,7 @@ def maintenance_pin(ctx: DemoContext) -> None:
 def platform_down_queues_application(ctx: DemoContext) -> None:
     """Platform down after identification: the guide still opens from the cache and the
     application waits in the outbox with a clear message, then goes out."""
-    from kiosk.demo.journeys import _identify
+    from screens.demo.journeys import _identify
 
     ui = ctx.ui
     ui.wait_screen("attract")
@@ -131,7 +131,7 @@ SCENARIOS = {f.__name__: f for f in (idle_warning_extend_then_wipe, live_switche
 
 def main(argv: list[str]) -> int:
     """OUT SCENARIO… → exit code of the run."""
-    from kiosk.demo.runner import run_demo
+    from screens.demo.runner import run_demo
 
     out, names = Path(argv[0]), argv[1:]
     chosen = [(n, SCENARIOS[n]) for n in names]
@@ -314,6 +314,19 @@ def remote_screenshot(ctx: DemoContext) -> None:
     ui.wait_screen("attract")
 
 
+def _table_of(config: Any) -> dict[str, Any]:
+    """A typed configuration back as TOML tables (None values left out)."""
+    import dataclasses
+
+    def clean(values: dict[str, Any]) -> dict[str, Any]:
+        return {k: clean(v) if isinstance(v, dict) else v for k, v in values.items()
+                if v is not None}
+
+    table = clean({k: v for k, v in dataclasses.asdict(config).items() if k != "devices"})
+    table["devices"] = {name: config.device_table(name) for name in config.devices}
+    return table
+
+
 def _toml(config: dict[str, Any]) -> str:
     """A TOML text for a config of tables, strings, numbers, booleans and lists."""
     def value(item: Any) -> str:
@@ -347,7 +360,8 @@ def remote_reload_config(ctx: DemoContext) -> None:
     ui, app = ctx.ui, ctx.app
     ui.wait_screen("attract")
     terminal = app.terminal
-    running = ui.on_main(lambda: copy.deepcopy(terminal.config))
+    running_config = ui.on_main(lambda: terminal.config)
+    running = _table_of(running_config)
     path = ctx.out_dir / "reload.toml"
     changed = copy.deepcopy(running)
     changed["ui"]["language"] = "en"
@@ -363,7 +377,7 @@ def remote_reload_config(ctx: DemoContext) -> None:
     ui.wait(lambda: app.lang == "en" and app.root.current == "attract", "English attract")
     ctx.expect(ui.on_main(lambda: ui.find("start").text) == "Start", "attract not in English")
     ctx.expect(terminal.voice.volume == 0.5, "volume not applied")
-    ctx.expect(terminal.config["devices"]["printer"]["url"] == running["devices"]["printer"]["url"],
+    ctx.expect(terminal.config.devices["printer"].url == running["devices"]["printer"]["url"],
                "a restart-only key changed the running config")
     ctx.tap("maintenance")
     ui.wait_screen("maintenance")
@@ -382,7 +396,7 @@ def remote_reload_config(ctx: DemoContext) -> None:
             ctx.expect(message in str(exc), f"unclear error: {exc}")
         else:
             raise AssertionError(f"{broken!r} was accepted")
-        ctx.expect(terminal.config["terminal"]["operator_pin"] == "135790" and app.lang == "en",
+        ctx.expect(terminal.config.terminal.operator_pin == "135790" and app.lang == "en",
                    "a broken file changed the running configuration")
     # during a visit: the [ui] defaults are for the next visit
     path.write_text(_toml(running), encoding="utf-8")

@@ -97,7 +97,7 @@ def test_application_goes_through_the_outbox_and_evaluation(ports: FlowPorts) ->
     assert journey.step is Step.COMMITMENT
     assert journey.accept_commitment() is Step.FORM
     assert journey.submit_form({"phone": "13800000000"}, []) is Step.RESULT
-    case_no = journey.data["case_no"]
+    case_no = journey.result.case_no
     assert len(case_no) == 20 and case_no.startswith("530100")
     assert session.case_numbers == [case_no]
     assert journey.print_receipt()
@@ -106,7 +106,7 @@ def test_application_goes_through_the_outbox_and_evaluation(ports: FlowPorts) ->
     assert journey.message is not None and journey.message.code == "reason_needed"
     assert journey.evaluate(1, "等候时间太长")
     assert journey.step is Step.DONE and session.evaluated
-    assert ports.outbox.result(journey.data["evaluation_key"]) is not None
+    assert ports.outbox.result(journey.result.evaluation_key) is not None
     later = journey.evaluation_later()
     assert later is not None and later.startswith("EBT1:EVAL:" + case_no)
 
@@ -125,11 +125,11 @@ def test_platform_down_queues_the_application_and_says_so(
         ports.delivery_wait_s = 0.5
         assert journey.submit_form({}, []) is Step.RESULT
         assert journey.message is not None and journey.message.code == "queued"
-        assert "case_no" not in journey.data
+        assert journey.result.case is None
         assert [e.kind for e in ports.outbox.pending()] == ["application"]
     finally:
         server.faults.clear()
-    key = journey.data["idempotency_key"]
+    key = journey.result.idempotency_key
     for _ in range(50):  # the outbox backs off after failures; the platform is back now
         ports.outbox.drain_once()
         if ports.outbox.result(key) is not None:
@@ -145,7 +145,7 @@ def test_progress_by_case_number_and_unknown_case(ports: FlowPorts) -> None:
     app.identify_card(Card(), face_photo())
     app.accept_commitment()
     app.submit_form({}, [])
-    case_no = app.data["case_no"]
+    case_no = app.result.case_no
 
     progress = Journey(_item(ports, "progress"), Session(), ports)
     assert progress.step is Step.CASE_ENTRY
@@ -167,6 +167,6 @@ def test_printer_out_of_paper_keeps_the_qr_on_screen(ports: FlowPorts) -> None:
     journey.accept_commitment()
     journey.submit_form({}, [])
     assert not journey.print_receipt()
-    assert journey.data["print_failed"] and journey.data["progress_qr"].startswith("EBT1:CASE:")
+    assert journey.result.print_failed and journey.result.progress_qr.startswith("EBT1:CASE:")
     assert journey.message is not None and journey.message.code == "print_failed"
     assert "journey.print_failed" in events

@@ -65,7 +65,7 @@ def test_certificate_with_card_and_face_has_a_verifiable_code(ports: FlowPorts) 
     assert journey.advance() is Step.IDENTIFY
     assert journey.identify_card(Card(), face_photo()), journey.message
     assert journey.step is Step.RESULT and journey.message is None
-    cert = journey.data["certificate"]
+    cert = journey.result.certificate
     assert cert.pdf.startswith(b"%PDF") and cert.qr_payload == f"EBT1:CERT:{cert.verification_code}"
     assert dict(journey.result_rows())["验证码"] == cert.verification_code
     assert journey.print_receipt() and journey.printed
@@ -78,7 +78,7 @@ def test_identity_is_asked_once_per_visit(ports: FlowPorts) -> None:
     assert first.identify_card(Card(), face_photo())
     second = Journey(_item(ports, "KM-HPF-003"), session, ports)
     assert second.advance() is Step.RESULT          # already identified: straight to result
-    assert second.message is None and "query" in second.data
+    assert second.message is None and second.result.query is not None
 
 
 def test_an_electronic_id_qr_identifies(ports: FlowPorts, server: PlatformServer) -> None:

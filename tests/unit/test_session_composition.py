@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from kiosk.composition import build_terminal
-from kiosk.config import load_config
-from kiosk.demo.runner import demo_config
+from kiosk.config import TerminalConfig, parse_config, read_table
 from kiosk.voice import NullSink
+from screens.demo.runner import demo_table
 from simulator.suite import SimulatorSuite
 
 
@@ -26,12 +26,14 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimulatorS
     sims.stop()
 
 
-def _config(urls: dict[str, str], out: Path, **changes: Any) -> dict[str, Any]:
-    config = demo_config(load_config(), urls, out)
-    config["voice"]["enabled"] = False
-    for section, values in changes.items():
-        config.setdefault(section, {}).update(values)
-    return config
+def _table(urls: dict[str, str], out: Path) -> dict[str, Any]:
+    table = demo_table(read_table(), urls, out)
+    table["voice"]["enabled"] = False
+    return table
+
+
+def _config(urls: dict[str, str], out: Path) -> TerminalConfig:
+    return parse_config(_table(urls, out))
 
 
 def test_every_device_opens_and_the_catalog_syncs(suite: tuple, tmp_path: Path) -> None:
@@ -58,10 +60,11 @@ def test_every_device_opens_and_the_catalog_syncs(suite: tuple, tmp_path: Path) 
 def test_unknown_and_unreachable_devices_are_reported_not_replaced(
         suite: tuple, tmp_path: Path) -> None:
     _sims, urls = suite
-    config = _config(urls, tmp_path)
-    config["devices"]["scanner"]["type"] = "laser-gun"
-    config["devices"]["printer"]["url"] = "tcp://127.0.0.1:9"   # nothing listens there
-    terminal = build_terminal(config, NullSink(), base_dir=tmp_path, start_threads=False)
+    table = _table(urls, tmp_path)
+    table["devices"]["scanner"]["type"] = "laser-gun"
+    table["devices"]["printer"]["url"] = "tcp://127.0.0.1:9"   # nothing listens there
+    terminal = build_terminal(parse_config(table), NullSink(), base_dir=tmp_path,
+                              start_threads=False)
     try:
         assert "scanner" not in terminal.devices
         assert "laser-gun" in terminal.device_errors["scanner"]
@@ -79,8 +82,10 @@ def test_platform_away_keeps_the_cached_catalog(suite: tuple, tmp_path: Path) ->
                            start_threads=False)
     count = len(first.catalog.items())
     first.close()
-    away = _config(urls, tmp_path, platform={"url": "http://127.0.0.1:9", "retries": 0,
-                                             "connect_timeout_s": 0.5})
+    table = _table(urls, tmp_path)
+    table["platform"].update({"url": "http://127.0.0.1:9", "retries": 0,
+                              "connect_timeout_s": 0.5})
+    away = parse_config(table)
     terminal = build_terminal(away, NullSink(), base_dir=tmp_path, start_threads=False)
     try:
         assert terminal.catalog_error

@@ -1,11 +1,11 @@
-"""The Kivy application hosting the screens — the only kiosk/ module that imports Kivy.
+"""The Kivy application: renders the visit controller's state and forwards touches.
 
-:class:`KioskApp` receives the :class:`~kiosk.composition.Terminal` built by the
-composition root and owns the visit: the :class:`~kiosk.session.Session`, its idle clock,
-and the current :class:`~kiosk.flows.journey.Journey`. Screens render that state and call
-the intents below; blocking work (platform calls, printing) runs on a worker thread and
-comes back through ``Clock.schedule_once``. Device events arrive from the event bus on
-driver threads and are handed to the screen on the main thread.
+:class:`KioskApp` holds no visit logic. The :class:`~kiosk.visit.VisitController` (Kivy-free)
+owns the session, the journey, the history, the idle clock and the out-of-service state; the
+app is its :class:`~kiosk.visit.VisitView`: it shows the screen the controller names, opens
+the idle warning, applies the theme, and wipes every screen at the end of a visit. Blocking
+work (platform calls, printing) runs on a worker thread and comes back through
+``Clock.schedule_once``; device events come through :class:`~screens.bridge.DeviceBridge`.
 
 Audit API: :meth:`screen_names`, :meth:`show`, :meth:`set_elderly`, :meth:`set_scheme`,
 :meth:`set_language`, all live.
@@ -27,21 +27,21 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.appearance import SIZE_PROFILES
 from kiosk.composition import Terminal
-from kiosk.flows.items import progress_item
+from kiosk.config import TerminalConfig
 from kiosk.flows.journey import Journey
-from kiosk.flows.steps import Step
 from kiosk.gc_policy import CollectionPolicy
-from kiosk.session import IdleState, IdleWatch, Session
-from kiosk.voice import ANNOUNCEMENTS, prompt_for
+from kiosk.session import Session
+from kiosk.visit import VisitController
+from kiosk.voice import prompt_for
 from screens.bridge import DeviceBridge
-from screens.remote import ConfigLoader, RemoteCommands
+from screens.remote import RemoteCommands
 from screens.theme import Theme, register_cjk_font
 from screens.widgets import IdleWarning
 
 log = logging.getLogger(__name__)
-SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
+SCREENS_DIR = Path(__file__).resolve().parent
+ConfigLoader = Callable[[], TerminalConfig]
 
 #: screen name -> "module:Class" (each module has a .kv file of the same name)
 SCREENS: dict[str, str] = {
@@ -60,11 +60,6 @@ SCREENS: dict[str, str] = {
     "settings": "screens.settings:SettingsScreen",
     "maintenance": "screens.maintenance:MaintenanceScreen",
 }
-#: the screens a terminal out of service still shows (no visit can start from them)
-OUT_OF_SERVICE_SCREENS = frozenset({"attract", "maintenance"})
-STEP_SCREENS = {Step.GUIDE: "guide", Step.IDENTIFY: "identify", Step.COMMITMENT: "commitment",
-                Step.FORM: "form", Step.CASE_ENTRY: "progress", Step.RESULT: "result",
-                Step.EVALUATE: "evaluate"}
 
 
 class KioskApp(App):
@@ -73,7 +68,7 @@ class KioskApp(App):
     lang = StringProperty("zh_CN")
     theme = ObjectProperty(None)
     busy = StringProperty("")
-    #: out of service (fleet ``maintenance_on``): the attract screen starts no visit
+    #: mirrors the controller's out-of-service state for kv rules (the attract notice)
     out_of_service = BooleanProperty(False)
 
     def __init__(self, terminal: Terminal, *, orientation: str = "portrait",
@@ -88,21 +83,30 @@ class KioskApp(App):
         self.orientation = orientation
         self.voice_enabled = voice_enabled
         self.title = "e办通"
-        self.session: Session = terminal.new_session()
-        self.journey: Journey | None = None
-        self.idle = self._new_idle()
-        self.theme = Theme("elderly" if self.session.elderly else "standard", self.session.scheme)
+        self.visit = VisitController(terminal, self)
+        self.theme = Theme(self.visit.mode, self.visit.session.scheme)
         self.lang = terminal.translator.language
         terminal.translator.on_change(self._language_changed)
-        self._history: list[str] = []
         self._warning: IdleWarning | None = None
         self.bridge: DeviceBridge | None = None
         self.first_frame_event = threading.Event()
         self.service_points: list[Any] = []
         self._config_loader = config_loader
         self.remote: RemoteCommands | None = None
-        #: set when the app stops for a fleet ``restart_app`` (``kiosk run`` re-executes)
+        #: set when the app stops for a fleet ``restart_app`` (``run`` re-executes)
         self.restart_requested = False
+        self.bind(out_of_service=lambda _a, on: self._out_of_service_changed(on))
+
+    # -- what screens read -------------------------------------------------------------
+    @property
+    def session(self) -> Session:
+        """The visit's session (the controller's)."""
+        return self.visit.session
+
+    @property
+    def journey(self) -> Journey | None:
+        """The open journey, if any."""
+        return self.visit.journey
 
     # -- Kivy life cycle ---------------------------------------------------------------
     def build(self) -> ScreenManager:
@@ -117,9 +121,9 @@ class KioskApp(App):
             manager.add_widget(cls(name=name))
         manager.current = "attract"
         self.bridge = DeviceBridge(self)
-        Window.bind(on_touch_down=self._touched)
+        Window.bind(on_touch_down=lambda *_a: self.visit.touch())
         Window.bind(on_request_close=lambda *_a, **_k: not self.closable)
-        Clock.schedule_interval(self._tick, 0.5)
+        Clock.schedule_interval(lambda _dt: self.visit.tick(), 0.5)
         Clock.schedule_once(lambda _dt: self.first_frame_event.set(), 0)
         return manager
 
@@ -128,12 +132,12 @@ class KioskApp(App):
         the fleet's remote commands."""
         self._entered("attract")
         self.run_async(self._load_points, self._points_loaded)
-        self._after_flip(self.collector.started)
+        self.after_flip(self.collector.started)
         self.remote = RemoteCommands(self, load_config=self._config_loader)
         self.remote.attach(self.terminal.counters.handlers)
 
     @staticmethod
-    def _after_flip(work: Callable[[], Any]) -> None:
+    def after_flip(work: Callable[[], Any]) -> None:
         """Run ``work`` on the main thread once the next frame is on glass."""
         def once(*_a: Any) -> None:
             Window.unbind(on_flip=once)
@@ -166,6 +170,35 @@ class KioskApp(App):
         """重听: say the last prompt again."""
         self.terminal.voice.repeat()
 
+    # -- VisitView: what the controller tells the UI ----------------------------------------
+    def show_screen(self, name: str) -> None:
+        """The controller moved to ``name``."""
+        self.root.current = name
+        self._entered(name)
+
+    def idle_warning(self, seconds_left: int | None) -> None:
+        """Open, update or close the idle warning."""
+        if seconds_left is None:
+            if self._warning is not None:
+                self._warning.dismiss(animation=False)
+                self._warning = None
+            return
+        if self._warning is None:
+            self._warning = IdleWarning()
+            self._warning.open()
+        self._warning.seconds = seconds_left
+
+    def appearance_changed(self, mode: str, scheme: str, refresh: bool = True) -> None:
+        """Apply the mode and scheme to the theme (screens re-lay out)."""
+        self.theme.apply(mode, scheme)
+        if refresh and self.root is not None:
+            self._refresh_current()
+
+    def visit_wiped(self) -> None:
+        """What the visit put on any screen goes too."""
+        for screen in self.root.screens:
+            screen.wipe()
+
     # -- audit API ---------------------------------------------------------------------
     def screen_names(self) -> list[str]:
         """Every screen."""
@@ -179,46 +212,27 @@ class KioskApp(App):
 
     def set_elderly(self, on: bool) -> None:
         """Switch elderly mode (larger text and targets, longer timeouts, voice on)."""
-        self.session.elderly = bool(on)
-        self.theme.apply("elderly" if on else "standard", self.theme.scheme)
-        self.idle = self._new_idle()
-        profile = SIZE_PROFILES["elderly" if on else "standard"]
-        self.terminal.voice.set_rate(profile.speech_rate)
-        if on:
-            self.terminal.voice.set_enabled(True)
-        self.speak(ANNOUNCEMENTS["elderly_on" if on else "elderly_off"])
-        self._refresh_current()
+        self.visit.set_elderly(on)
 
     def set_scheme(self, name: str) -> None:
         """Switch colour scheme."""
-        self.session.scheme = name
-        self.theme.apply(self.theme.mode, name)
+        self.visit.set_scheme(name)
 
     def set_language(self, lang: str) -> None:
         """Switch UI and voice language."""
-        self.session.language = lang
-        self.terminal.translator.set_language(lang)
-        self.terminal.voice.set_language(lang)
+        self.visit.set_language(lang)
 
     def _language_changed(self, lang: str) -> None:
         self.lang = lang
         if self.root is not None:
             self._refresh_current()
 
-    # -- navigation --------------------------------------------------------------------
+    # -- touches forwarded to the controller ------------------------------------------------
     def go(self, name: str, remember: bool = True) -> None:
-        """Show screen ``name`` (out of service, only attract and the operator's screen)."""
-        if self.out_of_service and name not in OUT_OF_SERVICE_SCREENS:
-            name, remember = "attract", False
-        current = self.root.current
-        if remember and current != name:
-            self._history.append(current)
-            del self._history[:-20]
-        self.root.current = name
-        self._entered(name)
+        """Show screen ``name``."""
+        self.visit.go(name, remember)
 
     def _entered(self, name: str) -> None:
-        self.terminal.bus.publish("ui.screen", {"screen": name})
         if self.bridge is not None:
             self.bridge.screen_entered(name)
         prompt = self.root.get_screen(name).prompt or name
@@ -227,68 +241,59 @@ class KioskApp(App):
             self.speak(text)
 
     def back(self) -> None:
-        """One step back: within the journey if there is one, else the previous screen."""
-        if self.journey is not None and self.root.current == STEP_SCREENS.get(self.journey.step):
-            before = self.journey.step
-            if self.journey.back() is not before:
-                self.go(STEP_SCREENS[self.journey.step], remember=False)
-                return
-            if self.journey.step is not self.journey.steps[0]:
-                return
-            self.journey = None
-        target = self._history.pop() if self._history else "home"
-        self.go(target, remember=False)
+        """返回."""
+        self.visit.back()
 
     def home(self) -> None:
-        """Leave any journey and show the home screen (the visit continues)."""
-        self.journey = None
-        self._history.clear()
-        self.go("home", remember=False)
+        """首页 (the visit continues)."""
+        self.visit.home()
 
     def start_item(self, code: str) -> None:
         """Open a catalog item's journey at its first step."""
-        item = self.terminal.catalog.get(code)
-        if item is None:
-            return
-        self.journey = Journey(item, self.session, self.terminal.ports)
-        self.terminal.bus.publish("journey.started", {"item": code, "flow": item.flow})
-        self.show_step()
+        self.visit.start_item(code)
 
     def browse(self, mode: str) -> None:
         """Browse by department or by life event."""
-        self.root.get_screen("browse").mode = mode
-        self.root.get_screen("browse").group = ""
-        self.go("browse")
+        browse = self.root.get_screen("browse")
+        browse.mode, browse.group = mode, ""
+        self.visit.browse(mode)
 
     def start_progress(self, case_no: str = "", open_screen: bool = True) -> None:
         """办件进度查询 for any case; with ``case_no`` look it up at once."""
-        self.journey = Journey(progress_item(), self.session, self.terminal.ports)
-        if not open_screen:
-            return
-        self.show_step()
-        if case_no:
+        self.visit.start_progress(open_screen)
+        if open_screen and case_no:
             self.root.get_screen("progress").lookup(case_no)
 
     def open_demo_journey(self, code: str) -> None:
         """For ``show``: a journey on ``code`` if none is open (audits, screenshots)."""
-        item = self.terminal.catalog.get(code)
-        if item is not None and (self.journey is None or self.journey.item.code != code):
-            self.journey = Journey(item, self.session, self.terminal.ports)
+        self.visit.ensure_journey(code)
 
     def show_step(self) -> None:
         """Show the screen of the journey's current step (or end the visit when done)."""
-        if self.journey is None:
-            self.home()
-        elif self.journey.step is Step.DONE:
-            self.end_visit()
-        else:
-            self.go(STEP_SCREENS[self.journey.step])
+        self.visit.show_step()
 
     def advance(self) -> None:
-        """Move the journey on (runs the step's platform call off the main thread)."""
-        journey = self.journey
-        if journey is not None:
-            self.run_async(journey.advance, lambda _step: self.show_step())
+        """Move the journey on (its platform call off the main thread)."""
+        if self.visit.journey is not None:
+            self.run_async(self.visit.advance, lambda _step: self.visit.show_step())
+
+    def extend_session(self) -> None:
+        """The citizen wants more time."""
+        self.visit.extend()
+
+    def end_visit(self) -> None:
+        """Wipe the visit and return to the attract screen."""
+        self.visit.end_visit()
+
+    def visit_ended(self) -> None:
+        """After the wipe, once attract is back: collect garbage, run deferred commands."""
+        self.after_flip(self.collector.visit_ended)
+        if self.remote is not None:
+            self.remote.visit_ended()    # deferred maintenance switch or restart
+
+    def _out_of_service_changed(self, on: bool) -> None:
+        if self.visit.out_of_service != on:
+            self.visit.set_out_of_service(on)
 
     # -- worker threads ----------------------------------------------------------------
     def run_async(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
@@ -308,75 +313,6 @@ class KioskApp(App):
     def _finish(self, done: Callable[[Any], None], result: Any) -> None:
         self.busy = ""
         done(result)
-
-    # -- the visit ---------------------------------------------------------------------
-    def _new_idle(self) -> IdleWatch:
-        profile = "elderly" if self.session.elderly else "standard"
-        from kiosk.appearance import SIZE_PROFILES
-
-        p = SIZE_PROFILES[profile]
-        ui = self.terminal.config.get("ui", {})
-        return IdleWatch(float(ui.get("idle_timeout_s", p.idle_timeout_s)),
-                         float(ui.get("idle_warning_s", p.warning_s)))
-
-    def _touched(self, *_args: Any) -> None:
-        self.idle.touch()
-
-    def _tick(self, _dt: float) -> None:
-        if self.root.current == "attract":
-            self.idle.touch()
-            return
-        state = self.idle.state()
-        if state is IdleState.EXPIRED:
-            self.end_visit()
-        elif state is IdleState.WARNING:
-            if self._warning is None:
-                self._warning = IdleWarning()
-                self._warning.open()
-                self.speak(ANNOUNCEMENTS["idle_warning"])
-            self._warning.seconds = self.idle.seconds_left()
-
-    def extend_session(self) -> None:
-        """The citizen wants more time."""
-        self.idle.extend()
-        self._close_warning()
-
-    def _close_warning(self) -> None:
-        if self._warning is not None:
-            self._warning.dismiss(animation=False)
-            self._warning = None
-
-    def end_visit(self) -> None:
-        """Wipe everything the visit held and return to the attract screen."""
-        self._close_warning()
-        token = self.session.identity_token
-        self.session.wipe()
-        if token:
-            threading.Thread(target=self._end_platform_session, args=(token,),
-                             daemon=True).start()
-        self.journey = None
-        for screen in self.root.screens:   # what the visit put on any screen goes too (and
-            screen.wipe()                  # a mode change below re-lays out less)
-        self.terminal.voice.end_session()
-        self.terminal.bus.publish("session.wiped", None)
-        self.session = self.terminal.new_session()
-        mode = "elderly" if self.session.elderly else "standard"
-        self.theme.apply(mode, self.session.scheme)
-        self.terminal.voice.set_rate(SIZE_PROFILES[mode].speech_rate)
-        if self.terminal.translator.language != self.session.language:
-            self.terminal.translator.set_language(self.session.language)
-        self.idle = self._new_idle()
-        self._history.clear()
-        self.go("attract", remember=False)
-        self._after_flip(self.collector.visit_ended)
-        if self.remote is not None:
-            self.remote.visit_ended()    # deferred maintenance switch or restart
-
-    def _end_platform_session(self, token: str) -> None:
-        try:
-            self.terminal.platform.end_session(token)
-        except Exception:  # the platform expires it on its own
-            log.info("platform session end not delivered")
 
     def _refresh_current(self) -> None:
         screen = self.root.current_screen

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_config
+from screens.launch import LaunchOptions, launch
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ OUT_OF_SERVICE_FLAG = "--out-of-service"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    """``python -m kiosk run [--config FILE] [--orientation …] [--windowed]``."""
+    """``python -m screens run [--config FILE] [--orientation …] [--windowed]``."""
     parser.add_argument("--config", default=None,
                         help="terminal TOML (default config/terminal.toml)")
     parser.add_argument("--orientation", choices=("portrait", "landscape"), default=None,
@@ -40,40 +41,23 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        print("run: no display (set DISPLAY, or use `python -m kiosk demo --headless`)")
+        print("run: no display (set DISPLAY, or use `python -m screens demo --headless`)")
         return 2
-    try:
-        config = load_config(args.config)
-    except (OSError, ValueError) as exc:
-        print(f"run: cannot read the configuration: {exc}")
-        return 1
-    orientation = args.orientation or str(config.get("terminal", {}).get("orientation",
-                                                                          "portrait"))
+    config = load_config(args.config)      # a bad key: one line from the CLI, exit 2
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    from screens.boot import configure_kivy
-
-    try:
-        configure_kivy(orientation, kiosk_mode=not args.windowed)
-    except ValueError as exc:
-        print(f"run: {exc}")
-        return 1
-    from kiosk.app import KioskApp
-    from kiosk.composition import build_terminal
-    from screens.audio import KivySink
-
-    terminal = build_terminal(config, KivySink(), base_dir=Path(args.state_dir))
-    for name, error in terminal.device_errors.items():
+    launched = launch(config, LaunchOptions(
+        orientation=args.orientation, kiosk_mode=not args.windowed,
+        base_dir=Path(args.state_dir), config_loader=lambda: load_config(args.config)))
+    for name, error in launched.terminal.device_errors.items():
         print(f"run: DEVICE {name} NOT AVAILABLE: {error}")
-    app = KioskApp(terminal, orientation=orientation,
-                   config_loader=lambda: load_config(args.config))
-    app.out_of_service = bool(args.out_of_service)
-    return serve(app, terminal, sys.argv[1:])
+    launched.app.out_of_service = bool(args.out_of_service)
+    return serve(launched.app, launched.terminal, sys.argv[1:])
 
 
 def serve(app: Any, terminal: Any, argv: Sequence[str], execv: Exec = os.execv) -> int:
     """Run ``app`` until it stops, close ``terminal``; when the app asked for a restart,
-    replace this process by ``python -m kiosk`` with ``argv`` (the original arguments)."""
+    replace this process by ``python -m screens`` with ``argv`` (the original arguments)."""
     try:
         app.run()
     finally:
@@ -91,8 +75,8 @@ def serve(app: Any, terminal: Any, argv: Sequence[str], execv: Exec = os.execv) 
 
 
 def restart_command(argv: Sequence[str], *, out_of_service: bool) -> list[str]:
-    """``[python, -m, kiosk, *argv]`` with ``--out-of-service`` matching the current state."""
+    """``[python, -m, screens, *argv]`` with ``--out-of-service`` matching the current state."""
     args = [a for a in argv if a != OUT_OF_SERVICE_FLAG]
     if out_of_service:
         args.append(OUT_OF_SERVICE_FLAG)
-    return [sys.executable, "-m", "kiosk", *args]
+    return [sys.executable, "-m", "screens", *args]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kiosk.demo.context import DemoContext
+from screens.demo.context import DemoContext
 
 CARD = "han"
 PHONE = "13987654321"
@@ -173,7 +173,7 @@ def application_with_receipt(ctx: DemoContext) -> None:
     ctx.shot("form")
     ctx.tap("submit")
     ctx.ui.wait_screen("result", timeout=30)
-    case_no = ctx.ui.on_main(lambda: ctx.app.journey.data.get("case_no"))
+    case_no = ctx.ui.on_main(lambda: ctx.app.journey.result.case_no)
     ctx.expect(bool(case_no) and len(case_no) == 20, "no case number")
     ctx.shot("receipt")
     _png, receipt = _print_result(ctx)

@@ -6,11 +6,11 @@ import argparse
 import os
 from pathlib import Path
 
-from kiosk.demo.runner import run_demo
+from screens.demo.runner import run_demo
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    """``python -m kiosk demo [--headless] --out DIR``."""
+    """``python -m screens demo [--headless] --out DIR``."""
     parser.add_argument("--out", default="out/demo", help="output folder (default out/demo)")
     parser.add_argument("--headless", action="store_true",
                         help="run the scripted journeys (needs an X display such as Xvfb)")
@@ -39,7 +39,7 @@ def _run(args: argparse.Namespace) -> int:
                         orientation=args.orientation, only=args.only, scale=scale,
                         browser=not args.no_browser)
         if args.export_docs and args.headless:
-            from kiosk.demo.docshots import export
+            from screens.demo.docshots import export
 
             prefix = "standard" if args.orientation == "portrait" else "landscape"
             written = export(Path(args.out), Path(args.export_docs), prefix,

@@ -2,7 +2,7 @@
 
 :func:`run_demo` starts the simulator suite, points a copy of the configuration at its
 URLs, builds the terminal through the composition root and runs the real Kivy UI. Headless,
-a script thread drives :data:`kiosk.demo.journeys.JOURNEYS` by touch and simulator actions
+a script thread drives :data:`screens.demo.journeys.JOURNEYS` by touch and simulator actions
 and writes numbered screenshots, the printed receipts and ``summary.json`` to the output
 folder; the exit code is non-zero if a journey failed. With a display, the window opens
 with the simulators' control page beside it and a person drives (a window scaled to fit a
@@ -19,30 +19,42 @@ import subprocess
 import threading
 import time
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import load_config
-from kiosk.demo.context import DemoContext, JourneyRecord
+from kiosk.config import TerminalConfig, parse_config, read_table
+from screens.demo.context import DemoContext, JourneyRecord
 
 log = logging.getLogger(__name__)
 
 
-def demo_config(base: dict[str, Any], urls: dict[str, str], out_dir: Path) -> dict[str, Any]:
-    """The configuration with every device and the platform pointed at the simulators."""
-    config = copy.deepcopy(base)
-    devices = config.setdefault("devices", {})
+def demo_table(base: Mapping[str, Any], urls: dict[str, str], out_dir: Path
+               ) -> dict[str, Any]:
+    """The configuration table with every device and the platform pointed at the
+    simulators, and all state under ``out_dir``."""
+    table = copy.deepcopy(dict(base))
+    devices = table.setdefault("devices", {})
     devices.setdefault("idcard", {"type": "sam"})["url"] = urls["idcard"]
     devices.setdefault("scanner", {"type": "serial"})["url"] = urls["scanner"]
     devices.setdefault("printer", {"type": "escpos"})["url"] = urls["printer"]
     devices.setdefault("camera", {"type": "opencv"})["source"] = urls["camera"]
-    config.setdefault("platform", {})["url"] = urls["platform"]
-    config["platform"]["cache_db"] = str(out_dir / "var" / "catalog.sqlite3")
-    config["platform"]["outbox_db"] = str(out_dir / "var" / "outbox.sqlite3")
-    config.setdefault("voice", {})["cache_dir"] = str(out_dir / "var" / "voice-cache")
-    config.setdefault("fleet", {})["server"] = ""
-    config.setdefault("terminal", {})["state_dir"] = str(out_dir / "var")
-    return config
+    table.setdefault("platform", {})["url"] = urls["platform"]
+    table["platform"]["cache_db"] = str(out_dir / "var" / "catalog.sqlite3")
+    table["platform"]["outbox_db"] = str(out_dir / "var" / "outbox.sqlite3")
+    table.setdefault("voice", {})["cache_dir"] = str(out_dir / "var" / "voice-cache")
+    table.setdefault("fleet", {})["server"] = ""
+    table.setdefault("terminal", {})["state_dir"] = str(out_dir / "var")
+    return table
+
+
+def demo_config(urls: dict[str, str], out_dir: Path, *, config_path: str | None = None,
+                overrides: Mapping[str, Mapping[str, Any]] | None = None) -> TerminalConfig:
+    """The checked configuration of the demo terminal (``overrides`` merged per section)."""
+    table = demo_table(read_table(config_path), urls, out_dir)
+    for section, values in (overrides or {}).items():
+        table.setdefault(section, {}).update(values)
+    return parse_config(table)
 
 
 def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
@@ -56,11 +68,7 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
     ``journeys`` replaces the demo's scripted set (UI tests pass their own scenarios);
     ``overrides`` are merged into config sections (e.g. ``{"ui": {"idle_timeout_s": 23}}``).
     """
-    from screens.boot import configure_kivy
-
-    configure_kivy(orientation, kiosk_mode=False, scale=scale)
-    from kiosk.app import KioskApp
-    from kiosk.composition import build_terminal
+    from screens.launch import LaunchOptions, launch
     from simulator.suite import SimulatorSuite
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -70,14 +78,14 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
     urls = suite.start()
     terminal = None
     try:
-        config = demo_config(load_config(config_path), urls, out_dir)
-        for section, values in (overrides or {}).items():
-            config.setdefault(section, {}).update(values)
-        terminal = build_terminal(config, _audio_sink(headless), base_dir=out_dir)
+        config = demo_config(urls, out_dir, config_path=config_path, overrides=overrides)
+        launched = launch(config, LaunchOptions(
+            orientation=orientation, kiosk_mode=False, scale=scale, audio=not headless,
+            closable=not headless, base_dir=out_dir))
+        terminal, app = launched.terminal, launched.app
         if terminal.device_errors:
             print("demo: devices not available: " + ", ".join(
                 f"{k} ({v})" for k, v in terminal.device_errors.items() if k != "fleet"))
-        app = KioskApp(terminal, orientation=orientation, closable=not headless)
         if not headless:
             _open_control_page(suite, browser)
             app.run()
@@ -111,7 +119,7 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
 def _script(app: Any, suite: Any, out_dir: Path, records: list[JourneyRecord],
             only: list[str] | None, journeys: list[tuple[str, Any]] | None,
             reference_screens: bool) -> None:
-    from kiosk.demo.journeys import JOURNEYS
+    from screens.demo.journeys import JOURNEYS
     from screens.driver import UiDriver
 
     ui = UiDriver(app)
@@ -168,16 +176,6 @@ def _reference_screens(ctx: DemoContext) -> None:
     ctx.ui.on_main(ctx.app.end_visit)
     if record.error:
         print(f"demo: reference screens incomplete: {record.error}")
-
-
-def _audio_sink(headless: bool) -> Any:
-    if headless:
-        from kiosk.voice import NullSink
-
-        return NullSink()
-    from screens.audio import KivySink
-
-    return KivySink()
 
 
 def _open_control_page(suite: Any, open_browser: bool) -> None:

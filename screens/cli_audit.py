@@ -1,6 +1,6 @@
 """Accessibility audit of every screen in every mode, scheme and language.
 
-``python -m kiosk audit --json`` starts the real app under a display (its own Xvfb when
+``python -m screens audit --json`` starts the real app under a display (its own Xvfb when
 there is no DISPLAY), lets ``screens.audit_probe`` walk the live widget tree of every
 screen × {standard, elderly} × every colour scheme × {zh_CN, en}, checks the records with
 kiosk.audit (text size, largest text, line spacing, WCAG contrast, touch-target size) and
@@ -174,7 +174,7 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    """Options of ``python -m kiosk audit``."""
+    """Options of ``python -m screens audit``."""
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--screens", nargs="+", help="only these screens (default: all)")
     parser.add_argument("--modes", nargs="+", default=list(SIZE_PROFILES),
