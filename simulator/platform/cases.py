@@ -3,7 +3,9 @@
 A case number (办件编号) is ``530100`` + YYYYMMDD + a 6-digit serial of that day. The same
 terminal + idempotency key always yields the same case (and the same key with different
 content is a conflict). A case moves 已提交 → 已受理 → 审查中 → 已办结 as time passes
-(``step_s`` seconds per state, so demos and tests can watch it move).
+(``step_s`` seconds per state, so demos and tests can watch it move). The promised date
+(承诺办结) is that many working days after submission on the Chinese holiday calendar
+(:mod:`kiosk.calendar_cn`), so it never falls on a weekend or a public holiday.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import json
 from typing import Any
 
+from kiosk.calendar_cn import WorkingCalendar
 from simulator.platform.store import Store
 
 STATES = [("submitted", "已提交", "Submitted"), ("accepted", "已受理", "Accepted"),
@@ -31,9 +34,11 @@ class CaseError(Exception):
 class Cases:
     """Submits applications and answers progress from the store."""
 
-    def __init__(self, store: Store, step_s: float = 120.0) -> None:
+    def __init__(self, store: Store, step_s: float = 120.0,
+                 calendar: WorkingCalendar | None = None) -> None:
         self.store = store
         self.step_s = step_s
+        self.calendar = calendar or WorkingCalendar()
 
     def submit(self, item: dict[str, Any], holder_hash: str, terminal_id: str, key: str,
                form: dict[str, Any], materials: list[dict[str, Any]],
@@ -78,12 +83,13 @@ class Cases:
         history = [{"state": s, "state_name": zh, "state_name_en": en,
                     "at": iso_time(created + i * self.step_s)}
                    for i, (s, zh, en) in enumerate(STATES[:reached + 1])]
-        promised = dt.datetime.fromtimestamp(created) + dt.timedelta(days=max(promised_days, 0))
+        promised = self.calendar.add_working_days(dt.datetime.fromtimestamp(created),
+                                                  max(promised_days, 0))
         return {"case_no": case_no, "item_code": case["item_code"],
                 "item_name": case["item_name"], "state": STATES[reached][0],
                 "state_name": STATES[reached][1], "state_name_en": STATES[reached][2],
                 "completed": reached == len(STATES) - 1, "submitted_at": iso_time(created),
-                "promised_by": promised.date().isoformat(), "history": history}
+                "promised_by": promised.isoformat(), "history": history}
 
     def all_cases(self) -> list[dict[str, Any]]:
         """Every case (for the simulator's control surface and tests)."""
