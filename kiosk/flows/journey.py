@@ -13,7 +13,6 @@ application when the platform is away).
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -173,15 +172,9 @@ class Journey:
         return step
 
     def _wait_for_delivery(self, key: str) -> ApplicationReceipt | None:
-        deadline = time.monotonic() + self.ports.delivery_wait_s
-        while True:
-            self.ports.outbox.drain_once()
-            result = self.ports.outbox.result(key)
-            if result is not None:
-                return ApplicationReceipt.from_json(result)
-            if time.monotonic() >= deadline:
-                return None
-            self.ports.sleep(0.2)
+        """The case the platform created, if it answers within the wait promised."""
+        answer = self.ports.outbox.deliver(key, self.ports.delivery_wait_s)
+        return answer if isinstance(answer, ApplicationReceipt) else None
 
     # -- progress ----------------------------------------------------------------------
     def enter_case(self, case_no: str) -> bool:
@@ -301,7 +294,7 @@ class Journey:
                                              "reason": reason.strip()}, key)
         self.session.evaluated = True
         self.result.evaluation_key = key
-        self.ports.outbox.drain_once()
+        self.ports.outbox.deliver(key, 0)      # on its way now; the outbox keeps it till sent
         self.advance()
         return True
 

@@ -39,7 +39,8 @@ from kiosk.platform.client import PlatformClient
 from kiosk.platform.outbox_store import open_outbox
 
 log = logging.getLogger(__name__)
-Sender = Callable[[str, dict[str, Any], str], dict[str, Any]]
+#: sends one entry; returns the platform's typed answer (a dataclass) or a plain dict
+Sender = Callable[[str, dict[str, Any], str], Any]
 DAY_S = 86400.0
 
 
@@ -76,16 +77,14 @@ class PlatformSender:
     def __init__(self, client: PlatformClient) -> None:
         self.client = client
 
-    def __call__(self, kind: str, payload: dict[str, Any], key: str) -> dict[str, Any]:
+    def __call__(self, kind: str, payload: dict[str, Any], key: str) -> Any:
         if kind == "application":
-            receipt = self.client.submit_application(
+            return self.client.submit_application(
                 payload["item_code"], payload["session_token"], payload.get("form", {}),
                 payload.get("materials", []), key)
-            return dataclasses.asdict(receipt)
         if kind == "evaluation":
-            result = self.client.evaluate(payload["case_no"], int(payload["level"]),
-                                          payload.get("reason", ""), key)
-            return dataclasses.asdict(result)
+            return self.client.evaluate(payload["case_no"], int(payload["level"]),
+                                        payload.get("reason", ""), key)
         raise ValueError(f"unknown outbox kind {kind!r}")
 
 
@@ -106,7 +105,9 @@ class Outbox:
         self._clock = clock
         self._conn: sqlite3.Connection = open_outbox(self.db_path, faults)
         #: the platform's full answers for this visit (key → answer), see end_of_visit
-        self._recent: dict[str, dict[str, Any]] = {}
+        self._recent: dict[str, Any] = {}
+        #: notified whenever an entry is delivered, refused or put off (see deliver)
+        self._changed = threading.Condition(threading.Lock())
         self._db_lock = threading.Lock()
         self._drain_lock = threading.Lock()
         self._wake = threading.Event()
@@ -167,16 +168,18 @@ class Outbox:
                 "UPDATE outbox SET attempts=?, next_attempt_at=?, last_error=? WHERE id=?",
                 (attempts + 1, self._clock() + delay, _describe(exc), entry_id))
         log.info("outbox entry %d failed (%s); retry in %.1fs", entry_id, _describe(exc), delay)
+        self._notify()
 
-    def _delivered(self, entry_id: int, key: str, attempts: int,
-                   result: dict[str, Any]) -> None:
-        case_no = result.get("case_no") if isinstance(result, dict) else None
+    def _delivered(self, entry_id: int, key: str, attempts: int, result: Any) -> None:
+        case_no = result.get("case_no") if isinstance(result, dict) else getattr(
+            result, "case_no", None)
         with self._db_lock:
-            self._recent[key] = dict(result)
+            self._recent[key] = result
             self._conn.execute(
                 "UPDATE outbox SET state='sent', attempts=?, sent_at=?, payload='{}', "
                 "result=NULL, last_error=NULL, case_no=? WHERE id=?",
                 (attempts, self._clock(), None if case_no is None else str(case_no), entry_id))
+        self._notify()
 
     def _mark(self, entry_id: int, state: str, attempts: int, result: dict[str, Any] | None,
               exc: Exception | None) -> None:
@@ -190,6 +193,51 @@ class Outbox:
         if state == "dead":
             log.warning("outbox entry %d refused by the platform: %s", entry_id,
                         _describe(exc) if exc else "")
+        self._notify()
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def deliver(self, idempotency_key: str, timeout_s: float) -> Any | None:
+        """Send this entry now and wait up to ``timeout_s`` for the platform's answer.
+
+        Returns the sender's typed answer (e.g. an ``ApplicationReceipt``) once delivered;
+        None when the platform refused it, when one attempt failed (it stays queued and is
+        retried with backoff), or when ``timeout_s`` passed first — the wait never exceeds
+        ``timeout_s``, even against a platform that hangs, because the sending happens on
+        the drainer's thread (or a one-shot one), never the caller's."""
+        deadline = time.monotonic() + timeout_s
+        with self._db_lock:
+            row = self._conn.execute("SELECT state, attempts FROM outbox WHERE "
+                                     "idempotency_key=?", (idempotency_key,)).fetchone()
+            if row is None:
+                raise KeyError(f"no outbox entry with key {idempotency_key!r}")
+            if row[0] == "pending":      # "now": skip whatever backoff it was waiting out
+                self._conn.execute("UPDATE outbox SET next_attempt_at=? WHERE "
+                                   "idempotency_key=?", (self._clock(), idempotency_key))
+        attempts_before = int(row[1])
+        if self._thread is None:
+            threading.Thread(target=self.drain_once, name="outbox-deliver", daemon=True).start()
+        else:
+            self._wake.set()
+        with self._changed:
+            while True:
+                answer, state, attempts = self._answer(idempotency_key)
+                if answer is not None or state in ("sent", "dead") or attempts > attempts_before:
+                    return answer
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._changed.wait(remaining)
+
+    def _answer(self, key: str) -> tuple[Any | None, str, int]:
+        with self._db_lock:
+            if key in self._recent:
+                return self._recent[key], "sent", 0
+            row = self._conn.execute("SELECT state, attempts FROM outbox WHERE "
+                                     "idempotency_key=?", (key,)).fetchone()
+        return None, str(row[0]), int(row[1])
 
     def entries(self, state: str | None = None) -> list[OutboxEntry]:
         """Entries (in a given state), oldest first."""
@@ -201,7 +249,7 @@ class Outbox:
             params = (state,)
         with self._db_lock:
             rows = self._conn.execute(sql + " ORDER BY id", params).fetchall()
-            recent = dict(self._recent)
+            recent = {k: _as_dict(v) for k, v in self._recent.items()}
         return [OutboxEntry(r[0], r[1], r[2], r[3], r[4], r[5],
                             recent.get(r[2]) or _proof(r[8], r[6]), r[7]) for r in rows]
 
@@ -215,7 +263,7 @@ class Outbox:
         Within the visit that delivered it, the whole answer; later only ``case_no``."""
         with self._db_lock:
             if idempotency_key in self._recent:
-                return dict(self._recent[idempotency_key])
+                return _as_dict(self._recent[idempotency_key])
             row = self._conn.execute("SELECT case_no, result FROM outbox WHERE "
                                      "idempotency_key=? AND state='sent'",
                                      (idempotency_key,)).fetchone()
@@ -314,3 +362,10 @@ def _proof(case_no: str | None, legacy: str | None) -> dict[str, Any] | None:
 def _describe(exc: BaseException) -> str:
     code = getattr(exc, "code", "")
     return f"{type(exc).__name__}{f' [{code}]' if code else ''}"
+
+
+def _as_dict(answer: Any) -> dict[str, Any]:
+    """A typed answer as the dict the outbox's readers (CLI, operators) see."""
+    if dataclasses.is_dataclass(answer) and not isinstance(answer, type):
+        return dataclasses.asdict(answer)
+    return dict(answer)

@@ -167,7 +167,7 @@ def application_with_receipt(ctx: DemoContext) -> None:
     ctx.type_keys(PHONE)
     licence = ctx.sample_codes(CARD)["licence:idcard"]
     ctx.control("scanner.emit", text=licence)
-    ctx.ui.wait(lambda: "居民身份证" in ctx.app.root.current_screen.provided, "e-licence")
+    ctx.ui.wait(lambda: "居民身份证" in ctx.app.root.current_screen.draft.provided, "e-licence")
     ctx.tap("photo_房屋租赁合同")
     ctx.tap("photo_《租房提取住房公积金申请表》")
     ctx.shot("form")

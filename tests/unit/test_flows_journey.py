@@ -106,7 +106,7 @@ def test_application_goes_through_the_outbox_and_evaluation(ports: FlowPorts) ->
     assert journey.message is not None and journey.message.code == "reason_needed"
     assert journey.evaluate(1, "等候时间太长")
     assert journey.step is Step.DONE and session.evaluated
-    assert ports.outbox.result(journey.result.evaluation_key) is not None
+    assert ports.outbox.deliver(journey.result.evaluation_key, 10) is not None  # sent on its own
     later = journey.evaluation_later()
     assert later is not None and later.startswith("EBT1:EVAL:" + case_no)
 
