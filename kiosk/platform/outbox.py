@@ -218,7 +218,8 @@ class Outbox:
                                    "idempotency_key=?", (self._clock(), idempotency_key))
         attempts_before = int(row[1])
         if self._thread is None:
-            threading.Thread(target=self.drain_once, name="outbox-deliver", daemon=True).start()
+            threading.Thread(target=self._drain_for_deliver, name="outbox-deliver",
+                             daemon=True).start()
         else:
             self._wake.set()
         with self._changed:
@@ -230,6 +231,12 @@ class Outbox:
                 if remaining <= 0:
                     return None
                 self._changed.wait(remaining)
+
+    def _drain_for_deliver(self) -> None:
+        try:
+            self.drain_once()
+        except sqlite3.ProgrammingError:   # the outbox was closed meanwhile; nothing lost
+            log.debug("outbox closed while delivering")
 
     def _answer(self, key: str) -> tuple[Any | None, str, int]:
         with self._db_lock:
