@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select, update
 
+from fleet.alert_groups import escalate_in_place
 from fleet.db import alerts, terminals
 from fleet.rules import decode_conditions, encode_conditions, health_of
 
@@ -29,8 +30,12 @@ def apply_condition_changes(
     new: Mapping[str, str],
     now: float,
 ) -> None:
-    """Open alerts for keys new in ``new``; resolve open alerts whose key left."""
+    """Open alerts for keys new in ``new``; resolve open alerts whose key left (paper low →
+    out escalates the open alert instead, see :func:`fleet.alert_groups.escalate_in_place`)."""
     opened = [key for key in new if key not in old]
+    closed = old - set(new)
+    if opened and closed:
+        opened, closed = escalate_in_place(conn, terminal_id, opened, closed, dict(new))
     if opened:
         conn.execute(
             alerts.insert(),
@@ -45,7 +50,7 @@ def apply_condition_changes(
                 for key in opened
             ],
         )
-    for key in old - set(new):
+    for key in closed:
         kind, subject = _split(key)
         conn.execute(
             update(alerts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -27,8 +28,12 @@ def _json(body: Any, status: int = 200) -> Response:
                     media_type="application/json")
 
 
-def install(app: FastAPI, ctx: FleetContext) -> None:
-    """Add the operator routes to ``app``."""
+Need = Callable[[Request, str], accounts.Operator]
+
+
+def install(app: FastAPI, ctx: FleetContext) -> Need:
+    """Add the operator routes to ``app``; return the session + role check (``need``) for
+    the routes other modules add."""
     offline_after = ctx.config.rules.offline_after_s
 
     def need(request: Request, role: str) -> accounts.Operator:
@@ -183,3 +188,5 @@ def install(app: FastAPI, ctx: FleetContext) -> None:
             accounts.audit_log(conn, op.username, "enrol_token.create", detail=str(uses),
                                result="ok")
         return _json({"token": token})
+
+    return need

@@ -4,7 +4,8 @@
 ``POST /api/v1/heartbeat``  signed {heartbeats: [...], usage: [...], results: [...]}
                             → {accepted, commands: [{id, kind, args}], interval}
 ``POST /api/v1/screenshot`` signed PNG body → {screenshot_id}
-Unknown terminals and bad signatures get 401; malformed bodies 400; a store failure 503.
+Unknown terminals and bad signatures get 401 with a ``reason`` (see fleet/refused.py: the
+terminal lands in the operators' refused list); malformed bodies 400; a store failure 503.
 """
 
 from __future__ import annotations
@@ -90,6 +91,16 @@ def _parse_submission(terminal_id: str, body: bytes) -> Submission:
     return Submission(terminal_id, clean_hbs, clean_usage, clean_results)
 
 
+def _refusal(ctx: FleetContext, request: Request, exc: _Rejected) -> Response:
+    """The error answer; a 401 also names its reason and lands in the refused list."""
+    body = {"error": str(exc)}
+    if exc.status == 401:
+        addr = request.client.host if request.client else ""
+        body["reason"] = ctx.refused.note_refusal(
+            request.headers.get("x-terminal-id", ""), exc.reason, str(exc), addr)
+    return _json(exc.status, body)
+
+
 def install(app: FastAPI, ctx: FleetContext) -> None:
     """Add the terminal routes to ``app``."""
 
@@ -117,7 +128,7 @@ def install(app: FastAPI, ctx: FleetContext) -> None:
             sub = _parse_submission(terminal_id, body)
         except _Rejected as exc:
             ctx.reject(exc.reason)
-            return _error(exc.status, str(exc))
+            return _refusal(ctx, request, exc)
         if ctx.ingestor.backlog > MAX_BACKLOG:  # the store cannot keep up: shed load early
             ctx.reject("overload")
             return _error(503, "server busy, retry later")
@@ -147,7 +158,7 @@ def install(app: FastAPI, ctx: FleetContext) -> None:
             terminal_id = await _authenticate(ctx, request, body)
         except _Rejected as exc:
             ctx.reject(exc.reason)
-            return _error(exc.status, str(exc))
+            return _refusal(ctx, request, exc)
         if len(body) > MAX_PNG or not body.startswith(b"\x89PNG\r\n\x1a\n"):
             return _error(400, "body must be a PNG image of at most 5 MB")
 

@@ -15,13 +15,15 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import Engine
 
-from fleet import api_ops, api_terminal
+from fleet import api_alerting, api_ops, api_terminal, refused
 from fleet.accounts import session_key
 from fleet.context import FleetConfig, FleetContext
 from fleet.db import make_engine
 from fleet.districts import map_svg
 from fleet.ingest import Ingestor
 from fleet.metrics import CONTENT_TYPE, FleetCollector, make_registry, render
+from fleet.metrics_ops import OpsCollector
+from fleet.ops_loop import OpsLoop
 from fleet.terminals import create_enrol_token
 
 WEB = Path(__file__).with_name("web")
@@ -41,21 +43,29 @@ def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
     if config.enrol_token:
         create_enrol_token(engine, label="server --enrol-token", uses=None, ttl_s=None,
                            token=config.enrol_token)
+    ops = OpsLoop(engine, ctx.refused, config.alerting)
     registry = make_registry(FleetCollector(
         engine, config.rules.offline_after_s, ingestor.stats, ctx.rejected))
+    registry.register(OpsCollector(engine, config.rules.offline_after_s, ctx.refused,
+                                   lambda: dict(ops.notifier.counts)))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ingestor.start()
+        ops.start()
         try:
             yield
         finally:
+            ops.stop()
             ingestor.stop()
 
     app = FastAPI(title="e办通 fleet server", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.fleet = ctx
+    app.state.ops = ops
     api_terminal.install(app, ctx)
-    api_ops.install(app, ctx)
+    refused.install(app, ctx.refused)
+    need = api_ops.install(app, ctx)
+    api_alerting.install(app, ctx, need)
     svg = map_svg()
 
     @app.get("/metrics")

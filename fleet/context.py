@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from fleet.alerting import AlertingConfig
 from fleet.ingest import Ingestor
+from fleet.refused import RefusedLog
 from fleet.rules import RuleConfig
 from fleet.terminals import terminal_secret
 
@@ -31,6 +33,7 @@ class FleetConfig:
     retention_interval_s: float = 3600.0
     enrol_token: str | None = None
     secure_cookies: bool = False
+    alerting: AlertingConfig = field(default_factory=AlertingConfig)
 
 
 class SecretCache:
@@ -75,6 +78,7 @@ class FleetContext:
         self.ingestor = ingestor
         self.session_key = session_key
         self.secrets = SecretCache(engine)
+        self.refused = RefusedLog()  # refused credentials and "I am refused" beacons
         self._rejected: dict[str, int] = {}
         self._lock = threading.Lock()
 

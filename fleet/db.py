@@ -207,5 +207,7 @@ def make_engine(url: str | None = None) -> Engine:
 
     else:
         engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    import fleet.db_ops  # noqa: F401  (registers the operators' tables on ``metadata``)
+
     metadata.create_all(engine)
     return engine

@@ -17,6 +17,11 @@ API_PREFIX = "/api/v1"
 HEARTBEAT_PATH = f"{API_PREFIX}/heartbeat"
 ENROL_PATH = f"{API_PREFIX}/enrol"
 SCREENSHOT_PATH = f"{API_PREFIX}/screenshot"
+#: unauthenticated "I am refused" beacon: ``{"terminal_id", "reason"}`` and nothing else
+REFUSED_PATH = f"{API_PREFIX}/refused"
+
+#: why a terminal's signed requests are refused (401 answers carry one as ``reason``)
+REFUSAL_REASONS = ("unknown_terminal", "bad_signature", "clock_skew", "other")
 
 #: seconds a signed request stays valid (clock skew + retry window)
 MAX_SKEW_S = 300

@@ -2,7 +2,7 @@
 
     python -m kiosk agent enrol --server URL --token TOKEN --terminal-id KM-WH-001 \\
         [--name 名称] [--district 五华区] [--address …] [--credentials PATH]
-    python -m kiosk agent status [--buffer PATH]
+    python -m kiosk agent status [--buffer PATH]   (exit 3 while the server refuses us)
 
 Settings default to the ``[fleet]`` and ``[terminal]`` sections of the terminal config.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     buf = DurableBuffer(path)
     try:
         counts = {kind: buf.count(kind) for kind in ("heartbeat", "usage", "result")}
+        link = buf.note("link") or {}
     finally:
         buf.close()
     print("  ".join(f"{kind}s waiting: {n}" for kind, n in counts.items()))
+    state = link.get("link", "starting")
+    since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(link.get("since") or 0)))
+    print(f"link: {state} since {since}" + (f" ({link['reason']})" if link.get("reason") else ""))
+    if state == "refused":
+        print(f"agent: the fleet server refuses this terminal: {link.get('advice', '')}",
+              file=sys.stderr)
+        return 3
     return 0

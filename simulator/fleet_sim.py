@@ -1,12 +1,14 @@
 """Simulated terminal fleet: N terminals, each with its own credentials, durable buffer and
 the real :class:`~kiosk.agent.TelemetryAgent`, talking HTTP to a real fleet server.
 
-Each terminal enrols once (``POST /api/v1/enrol`` with an enrolment token; credentials are
-kept under the work directory and reused), then lives a random life: citizens use items
-(usage events), paper runs low and out (and is refilled later), devices fail and recover,
-the network drops for a while (the agent buffers and drains later). Remote commands are
-answered like a real terminal would (maintenance mode, screenshot as a PNG, …).
-A small pool of threads drives all terminals, so thousands fit in one process.
+Each terminal enrols (``POST /api/v1/enrol`` with an enrolment token; credentials are kept
+under the work directory, wiped at start unless ``reuse_workdir``), then lives a random
+life: citizens use items (usage events), paper runs low and out (and is refilled later),
+devices fail and recover, the network drops for a while (the agent buffers and drains
+later). Remote commands are answered like a real terminal would (maintenance mode,
+screenshot as a PNG, …). Terminals the server refuses are counted with their reasons
+(:meth:`SimulatedFleet.refused`). A small pool of threads drives all terminals, so
+thousands fit in one process.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.agent import Credentials, FleetClient, FleetRejected, FleetUnavailable, TelemetryAgent
+from kiosk.agent import Credentials, FleetClient, FleetUnavailable, TelemetryAgent
 from kiosk.agent.client import enrol
 
 ITEMS = (
@@ -164,10 +166,11 @@ class SimulatedFleet:
 
     def __init__(self, server: str, count: int, token: str, workdir: str | Path, *,
                  interval: float = 10.0, fault_rate: float = 0.02, prefix: str = "SIM-",
-                 seed: int = 1, workers: int = 8) -> None:
+                 seed: int = 1, workers: int = 8, reuse_workdir: bool = False) -> None:
         self.server = server.rstrip("/")
         self.token = token
         self.workdir = Path(workdir)
+        self.reuse_workdir = reuse_workdir
         self.interval = interval
         self.fault_rate = fault_rate
         self.workers = max(1, min(workers, count))
@@ -178,12 +181,22 @@ class SimulatedFleet:
             for i in range(count)
         ]
         self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._refused: dict[str, str] = {}
 
     def enrol_all(self) -> None:
-        """Enrol every terminal (or reuse its saved credentials) and build its agent."""
+        """Enrol every terminal and build its agent.
+
+        The simulator starts clean: each terminal's saved credentials and buffer are removed
+        first, so a fresh server is never fed old secrets. With ``reuse_workdir`` they are
+        kept and reused (the server must still know them; refusals are counted).
+        """
         for t in self.terminals:
             home = self.workdir / t.terminal_id
             cred_path = home / "credentials.json"
+            if not self.reuse_workdir:
+                for name in ("credentials.json", "buffer.db", "buffer.db-wal", "buffer.db-shm"):
+                    (home / name).unlink(missing_ok=True)
             try:
                 cred = Credentials.load(cred_path)
             except ValueError:
@@ -200,6 +213,26 @@ class SimulatedFleet:
         """Ask :meth:`run` to finish."""
         self._stop.set()
 
+    @property
+    def stopped(self) -> threading.Event:
+        """Set once :meth:`run` is asked to finish."""
+        return self._stop
+
+    def refused(self) -> dict[str, str]:
+        """Terminals refused by the server and not accepted since: ``{terminal_id: reason}``
+        (a simulated network drop in between does not hide a refusal)."""
+        with self._lock:
+            return dict(self._refused)
+
+    def _note_link(self, t: SimTerminal) -> None:
+        assert t.agent is not None
+        state = t.agent.link.state
+        with self._lock:
+            if state == "refused":
+                self._refused[t.terminal_id] = t.agent.link.reason
+            elif state == "ok":
+                self._refused.pop(t.terminal_id, None)
+
     def run(self, duration: float | None = None) -> dict[str, int]:
         """Drive all terminals until ``duration`` passes or :meth:`stop`; return totals."""
         start = time.time()
@@ -207,7 +240,7 @@ class SimulatedFleet:
                 for i in range(len(self.terminals))]
         heapq.heapify(heap)
         lock = threading.Lock()
-        totals = {"cycles": 0, "rejected": 0}
+        totals = {"cycles": 0}
 
         def worker() -> None:
             while not self._stop.is_set():
@@ -221,16 +254,12 @@ class SimulatedFleet:
                     self._stop.wait(min(wait, 0.2))
                     continue
                 t = self.terminals[item[1]]
-                try:
-                    t.live(self.fault_rate, time.time())
-                    assert t.agent is not None
-                    t.agent.run_once()
-                    rejected = 0
-                except FleetRejected:
-                    rejected = 1
+                t.live(self.fault_rate, time.time())
+                assert t.agent is not None
+                t.agent.run_once()
+                self._note_link(t)
                 with lock:
                     totals["cycles"] += 1
-                    totals["rejected"] += rejected
                     heapq.heappush(heap, (time.time() + self.interval, item[1]))
                 if duration is not None and time.time() - start >= duration:
                     self._stop.set()

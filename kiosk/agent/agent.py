@@ -5,7 +5,11 @@ data, see :mod:`kiosk.agent.heartbeat`) and puts it in the durable buffer; then 
 buffer (oldest first, with usage events and command results) in one signed request. The
 answer carries pending commands; each runs once through its handler and its result goes
 back at once. While the server is unreachable everything stays buffered and sending backs
-off exponentially (with jitter) up to ``max_backoff_s``. It all runs on the agent's own
+off exponentially (with jitter) up to ``max_backoff_s``. A server that refuses the
+terminal's credentials (401) is the terminal's own fault, never silent: it is logged as an
+error, shown by :meth:`TelemetryAgent.diagnostics` (``link == "refused"``), retried with the
+same backoff, and reported through the unauthenticated "I am refused" beacon
+(:mod:`kiosk.agent.link`). It all runs on the agent's own
 thread, so the UI thread is never blocked; ``record_usage`` is the only call made from
 other threads and it only appends to the buffer.
 """
@@ -25,6 +29,7 @@ from typing import Any
 from kiosk.agent.buffer import DurableBuffer
 from kiosk.agent.client import FleetClient, FleetRejected, FleetUnavailable
 from kiosk.agent.heartbeat import build_heartbeat
+from kiosk.agent.link import LinkState, refusal_reason
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +62,16 @@ class TelemetryAgent:
                         else DurableBuffer(buffer_path))
         self.interval = interval
         self._app_version = app_version
-        self._max_backoff = max_backoff_s
         self._batch = batch_size
         self._clock = clock
         self._mono = monotonic
         self._rng = rng or random.Random()
         self._started = monotonic()
-        self._next_send = 0.0
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self.failures = 0
-        self.last_error = ""
-        self.last_ok: float | None = None
+        self.link = LinkState(interval, max_backoff_s, clock=clock, monotonic=monotonic,
+                              rng=self._rng, save=lambda d: self._buffer.set_note("link", d))
 
     # -- called from other threads -------------------------------------------------------
     def record_usage(self, item_code: str, kind: str, item_name: str = "") -> None:
@@ -85,6 +87,34 @@ class TelemetryAgent:
     def pending(self) -> int:
         """Entries waiting in the buffer."""
         return self._buffer.count()
+
+    @property
+    def failures(self) -> int:
+        """Failed sends in a row (0 after an accepted one)."""
+        return self.link.failures
+
+    @property
+    def last_error(self) -> str:
+        """Why the last send failed ("" after an accepted one)."""
+        return self.link.message
+
+    @property
+    def last_ok(self) -> float | None:
+        """Unix time of the last accepted send."""
+        return self.link.last_ok
+
+    def diagnostics(self) -> dict[str, Any]:
+        """The agent's state for the maintenance screen and technicians (any thread).
+
+        ``link`` is ``starting`` | ``ok`` | ``unreachable`` | ``refused``; when refused,
+        ``reason`` (``unknown_terminal`` | ``bad_signature`` | ``clock_skew`` | ``other``)
+        and ``advice`` say what to do. ``pending`` counts what waits in the buffer.
+        """
+        info = self.link.as_dict()
+        info["terminal_id"] = self._client.terminal_id
+        info["pending"] = {kind: self._buffer.count(kind)
+                           for kind in ("heartbeat", "usage", "result")}
+        return info
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> None:
@@ -134,7 +164,7 @@ class TelemetryAgent:
     def run_once(self) -> float:
         """Sample, send when not backing off; return seconds until the next cycle."""
         self.sample()
-        if self._mono() >= self._next_send:
+        if self.link.due():
             self.flush()
         return self.interval
 
@@ -151,17 +181,19 @@ class TelemetryAgent:
             try:
                 answer = self._client.heartbeat(payload)
             except FleetUnavailable as exc:
-                self._backoff(str(exc))
+                self.link.unreachable(str(exc))
                 return False
             except FleetRejected as exc:
+                if exc.status == 401:  # our credentials: a fault of this terminal
+                    self._refused(refusal_reason(exc.reason, exc.message), str(exc))
+                    return False
                 # the server will not take these bytes; keep them unless they are malformed
-                self._backoff(str(exc))
+                self.link.unreachable(str(exc))
                 if exc.status == 400:
                     self._buffer.delete([i for i, _ in hbs + usage + results])
                 return False
             self._buffer.delete([i for i, _ in hbs + usage + results])
-            self.failures, self.last_error, self.last_ok = 0, "", self._clock()
-            self._next_send = 0.0
+            self.link.accepted()
             commands = answer.get("commands") or []
             if isinstance(commands, list) and commands:
                 for command in commands:
@@ -169,12 +201,11 @@ class TelemetryAgent:
                 self.sample()  # let the server see the commands' effect right away
         return self._buffer.count() == 0
 
-    def _backoff(self, error: str) -> None:
-        self.failures += 1
-        self.last_error = error
-        base = min(self._max_backoff, self.interval * 2 ** (self.failures - 1))
-        self._next_send = self._mono() + base * self._rng.uniform(0.8, 1.2)
-        log.info("fleet server unavailable (%s); retry in %.0f s", error, base)
+    def _refused(self, reason: str, message: str) -> None:
+        """Credentials refused: keep everything, back off, and say so out loud — in the local
+        log, in :meth:`diagnostics`, and to the server through the unauthenticated beacon."""
+        self.link.refused(reason, message)
+        self._client.report_refused(reason)
 
     def _execute(self, command: Any) -> None:
         if not isinstance(command, dict) or not isinstance(command.get("id"), int):

@@ -1,5 +1,6 @@
 """The agent's durable buffer (SQLite): heartbeats, usage events and command results that
-have not reached the fleet server yet, plus the heartbeat sequence and done command ids.
+have not reached the fleet server yet, plus the heartbeat sequence, done command ids and
+small notes (the link state).
 
 Entries are deleted only after the server acknowledged them, so a crash, a power cut or a
 long network outage loses nothing (up to a cap per kind; beyond it the oldest heartbeats go
@@ -44,6 +45,8 @@ class DurableBuffer:
             self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, "
                              "value INTEGER NOT NULL)")
             self._db.execute("CREATE TABLE IF NOT EXISTS done_commands (id INTEGER PRIMARY KEY)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS notes (key TEXT PRIMARY KEY, "
+                             "value TEXT NOT NULL)")
 
     def put(self, kind: str, body: dict[str, Any]) -> None:
         """Append one entry (dropping the oldest of its kind beyond the cap)."""
@@ -97,6 +100,19 @@ class DurableBuffer:
             self._db.execute("DELETE FROM done_commands WHERE id < (SELECT max(id) - 10000 "
                              "FROM done_commands)")
             return cur.rowcount == 0
+
+    def set_note(self, key: str, value: dict[str, Any]) -> None:
+        """Keep a small JSON record (e.g. the link state) for tools that read the buffer."""
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO notes(key, value) VALUES (?, ?)",
+                             (key, text))
+
+    def note(self, key: str) -> dict[str, Any] | None:
+        """A record kept by :meth:`set_note`, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM notes WHERE key = ?", (key,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
 
     def close(self) -> None:
         """Close the database."""

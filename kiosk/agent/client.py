@@ -7,15 +7,23 @@ is not enrolled — retrying the same bytes will not help).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from fleet.protocol import ENROL_PATH, HEARTBEAT_PATH, SCREENSHOT_PATH, signed_headers
+from fleet.protocol import (
+    ENROL_PATH,
+    HEARTBEAT_PATH,
+    REFUSED_PATH,
+    SCREENSHOT_PATH,
+    signed_headers,
+)
 
 DEFAULT_TIMEOUT = (3.05, 15.0)
 
@@ -27,9 +35,11 @@ class FleetUnavailable(Exception):
 class FleetRejected(Exception):
     """The fleet server refused the request (4xx)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, reason: str = "") -> None:
         super().__init__(f"fleet server refused the request ({status}): {message}")
         self.status = status
+        self.message = message
+        self.reason = reason  # machine-readable cause of a 401 (fleet.protocol.REFUSAL_REASONS)
 
 
 @dataclass(frozen=True)
@@ -66,26 +76,46 @@ def _answer(resp: requests.Response) -> dict[str, Any]:
         raise FleetUnavailable(f"fleet server sent no JSON (HTTP {resp.status_code})") from exc
     if resp.status_code >= 400:
         message = body.get("error") or body.get("detail") if isinstance(body, dict) else None
-        raise FleetRejected(resp.status_code, str(message or body))
+        reason = body.get("reason") if isinstance(body, dict) else ""
+        raise FleetRejected(resp.status_code, str(message or body), str(reason or ""))
     if not isinstance(body, dict):
         raise FleetUnavailable("fleet server answer is not an object")
     return body
 
 
+class EnrolmentPending(Exception):
+    """The id is already enrolled: the server parked a re-enrolment for an operator's
+    approval. ``credentials`` (with the secret this terminal proposed) work once approved."""
+
+    def __init__(self, credentials: Credentials, request_id: int | None) -> None:
+        super().__init__(f"re-enrolment of {credentials.terminal_id} waits for an operator's "
+                         f"approval (request #{request_id})")
+        self.credentials = credentials
+        self.request_id = request_id
+
+
 def enrol(server: str, token: str, terminal_id: str, name: str = "", district: str = "",
           address: str = "", timeout: Any = DEFAULT_TIMEOUT,
           session: requests.Session | None = None) -> Credentials:
-    """Enrol ``terminal_id`` with an enrolment token; return its credentials."""
+    """Enrol ``terminal_id`` with an enrolment token; return its credentials.
+
+    The terminal makes its own 256-bit secret and sends it once (the server stores it
+    sealed). An id that is already enrolled raises :class:`EnrolmentPending` (an operator
+    must approve) unless the token was issued for this id.
+    """
+    secret = secrets.token_hex(32)
     http = session or requests.Session()
     try:
         resp = http.post(server.rstrip("/") + ENROL_PATH, timeout=timeout, json={
-            "token": token, "terminal_id": terminal_id, "name": name, "district": district,
-            "address": address})
+            "token": token, "terminal_id": terminal_id, "secret": secret, "name": name,
+            "district": district, "address": address})
     except requests.RequestException as exc:
         raise FleetUnavailable(
             f"cannot reach fleet server {server}: {type(exc).__name__}") from exc
     body = _answer(resp)
-    return Credentials(terminal_id, str(body["secret"]))
+    if resp.status_code == 202 or body.get("status") == "pending":
+        raise EnrolmentPending(Credentials(terminal_id, secret), body.get("request_id"))
+    return Credentials(terminal_id, str(body.get("secret") or secret))
 
 
 class FleetClient:
@@ -121,6 +151,15 @@ class FleetClient:
     def upload_screenshot(self, png: bytes) -> int:
         """Upload a PNG screenshot; return its id at the server."""
         return int(self._post(SCREENSHOT_PATH, png, "image/png")["screenshot_id"])
+
+    def report_refused(self, reason: str) -> None:
+        """Send the unauthenticated "I am refused" beacon (terminal id and reason only).
+
+        Best effort: the server may rate-limit it (429) or be unreachable; nothing is raised.
+        """
+        with contextlib.suppress(requests.RequestException):
+            self._http.post(self._server + REFUSED_PATH, timeout=self._timeout,
+                            json={"terminal_id": self._cred.terminal_id, "reason": reason})
 
     def close(self) -> None:
         """Close the HTTP session."""

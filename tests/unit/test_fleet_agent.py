@@ -203,8 +203,8 @@ def test_backoff_grows_and_is_capped(tmp_path: Path) -> None:
     waits = []
     for _ in range(5):
         agent.run_once()  # samples every time, sends only when the backoff allows
-        waits.append(agent._next_send - now[0])
-        now[0] = agent._next_send
+        waits.append(agent.link.next_send - now[0])
+        now[0] = agent.link.next_send
     assert agent.failures == 5 and agent.pending == 5
     assert 8 <= waits[0] <= 12 and 16 <= waits[1] <= 24 and all(w <= 48 for w in waits)
     agent.close()
