@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from kiosk.cli_catalog import settings_from
 from kiosk.platform.outbox import Outbox, PlatformSender
@@ -21,7 +22,7 @@ def handle(args: argparse.Namespace) -> int:
     try:
         settings = settings_from(args)
         db = args.db or settings.outbox_db
-        problem = sqlite_problem(db)
+        problem = sqlite_problem(Path(db))
         if problem is not None:  # look only: the terminal quarantines it when it starts
             print(f"outbox: {db} failed its integrity check: {problem}; "
                   "'kiosk run' will quarantine it and start a fresh one", file=sys.stderr)

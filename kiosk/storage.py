@@ -25,7 +25,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def sqlite_problem(path: Path) -> str | None:
     return None if verdict == "ok" else f"damaged: {verdict}"
 
 
-def open_sqlite(path: Path, *, check_same_thread: bool = False, isolation_level: str | None = "",
+def open_sqlite(path: Path, *, check_same_thread: bool = False, isolation_level: Any = "",
                 timeout: float = 5.0) -> sqlite3.Connection:
     """Open (creating 0600) a checked SQLite database; raises :class:`DamagedState`."""
     path = Path(path)

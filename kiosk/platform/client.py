@@ -1,7 +1,10 @@
 """The terminal's client of the provincial platform, built on requests.
 
 Every request is signed (see :mod:`kiosk.platform.signing`) and has an explicit
-(connect, read) timeout. Only idempotent calls are retried, with exponential backoff:
+(connect, read) timeout, an overall deadline (``deadline_s``, retries and backoff included)
+and caps on the answer's size on the wire and decoded (see :mod:`kiosk.platform.transport`),
+so a hanging or hostile platform can neither hold a visit nor fill the terminal's memory.
+Only idempotent calls are retried, with exponential backoff:
 GETs, and POSTs that carry an idempotency key (applications, evaluations). A certificate
 issue or an identity check is never repeated behind the citizen's back. Every failure is
 raised as one of :mod:`kiosk.platform.errors`; every answer is returned as a typed result
@@ -34,6 +37,7 @@ from kiosk.platform.models import (
     ServicePoint,
     build,
 )
+from kiosk.platform.transport import BoundedHttp, DeadlineExceeded, ResponseTooLarge
 
 log = logging.getLogger(__name__)
 SESSION_HEADER = "X-EBT-Session"
@@ -62,13 +66,16 @@ class PlatformClient:
     def __init__(self, base_url: str, terminal_id: str, secret: str,
                  session: requests.Session | None = None,
                  timeout: tuple[float, float] = (3.05, 10), retries: int = 2,
-                 backoff_s: float = 0.3, sleep: Callable[[float], None] = time.sleep) -> None:
+                 backoff_s: float = 0.3, sleep: Callable[[float], None] = time.sleep,
+                 deadline_s: float = 15.0, max_body: int = 8 * 1024 * 1024,
+                 max_decoded: int = 16 * 1024 * 1024) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.deadline_s = deadline_s
         self.retries = retries
         self.backoff_s = backoff_s
         self._sleep = sleep
-        self._http = session or requests.Session()
+        self._http = BoundedHttp(session, max_body=max_body, max_decoded=max_decoded)
         self._auth = _Signer(terminal_id, secret)
         self._catalog_etag: str | None = None
 
@@ -84,17 +91,28 @@ class PlatformClient:
             data = json.dumps(json_body, ensure_ascii=False).encode()
             hdrs["Content-Type"] = "application/json"
         attempts = 1 + (self.retries if idempotent else 0)
+        deadline = time.monotonic() + self.deadline_s
         last: errors.PlatformError | None = None
         for attempt in range(attempts):
             if attempt:
                 delay = self.backoff_s * (2 ** (attempt - 1))
                 if isinstance(last, errors.MaintenanceError) and last.retry_after:
                     delay = max(delay, min(last.retry_after, 5.0))
+                if time.monotonic() + delay >= deadline:
+                    break                          # no time left for another attempt
                 self._sleep(delay)
             try:
                 response = self._http.request(method, self.base_url + path, params=params,
                                               data=data, headers=hdrs, auth=self._auth,
-                                              timeout=self.timeout)
+                                              timeout=self.timeout, deadline=deadline)
+            except DeadlineExceeded:
+                last = errors.PlatformTimeout(f"platform: {method} {path} took longer than "
+                                              f"{self.deadline_s:g} s", code="deadline")
+                break
+            except ResponseTooLarge as exc:
+                last = errors.DataError(f"platform: {method} {path}: {exc}",
+                                        code="too_large")
+                break
             except requests.Timeout:
                 last = errors.PlatformTimeout(f"platform: {method} {path} timed out",
                                               code="timeout")
