@@ -1,0 +1,1 @@
+"""Booking an appointment at a service hall from the terminal."""
