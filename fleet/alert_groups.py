@@ -6,7 +6,8 @@ instead of 23 rows). :func:`reconcile` — run by one replica at a time, every s
 (:mod:`fleet.ops_loop`) — rebuilds the groups from the open alerts and decides what to
 tell whom:
 
-- a new group waits ``group_wait_s`` so a wave of alerts becomes one notification;
+- a new group waits ``group_wait_s`` (from its oldest alert) so a wave of alerts becomes
+  one notification;
 - each group is notified once when it opens, again only when its severity rises (paper low
   → out: the acknowledgement is cleared and a new deadline set), when its acknowledgement
   deadline is missed (to the second role) and when it resolves;
@@ -75,6 +76,7 @@ class Bucket:
 
     active: dict[str, str] = field(default_factory=dict)      # terminal id → kind
     suppressed: dict[str, str] = field(default_factory=dict)
+    first: float = float("inf")  # when the oldest member alert opened
 
     def severity(self) -> str:
         kinds = self.active.values() or self.suppressed.values()
@@ -93,14 +95,15 @@ Notify = Callable[[dict[str, Any], str, str], None]  # (group row, event, role)
 def _buckets(conn: Connection, now: float) -> dict[tuple[str, str], Bucket]:
     windows = active_windows(conn, now)
     rows = conn.execute(
-        select(alerts.c.terminal_id, alerts.c.kind, terminals.c.district,
+        select(alerts.c.terminal_id, alerts.c.kind, alerts.c.opened_at, terminals.c.district,
                terminals.c.maintenance)
         .select_from(alerts.outerjoin(terminals, terminals.c.id == alerts.c.terminal_id))
         .where(alerts.c.resolved_at.is_(None))).all()
     out: dict[tuple[str, str], Bucket] = {}
-    for tid, kind, district, maintenance in rows:
+    for tid, kind, opened_at, district, maintenance in rows:
         district = district or ""
         bucket = out.setdefault((family_of(kind), district), Bucket())
+        bucket.first = min(bucket.first, opened_at)
         quiet = bool(maintenance) or windows.covers(tid, district)
         target = bucket.suppressed if quiet else bucket.active
         if RANK[SEVERITY.get(kind, "warning")] >= RANK[SEVERITY.get(target.get(tid, kind),
@@ -120,7 +123,8 @@ def reconcile(conn: Connection, cfg: AlertingConfig, now: float, notify: Notify)
                   "count": len(bucket.active), "suppressed": len(bucket.suppressed),
                   "terminals": "\n".join(sorted(bucket.active))}
         if group is None:
-            group = {"family": key[0], "district": key[1], "opened_at": now, "updated_at": now,
+            group = {"family": key[0], "district": key[1], "updated_at": now,
+                     "opened_at": min(now, bucket.first),
                      "peak": values["count"], **values}
             inserted = conn.execute(alert_groups.insert().values(**group)).inserted_primary_key
             assert inserted is not None
