@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.composition import Terminal, build_terminal
 from kiosk.config import TerminalConfig
+from kiosk.watchdog import Watchdog
 from screens.boot import configure_kivy
 
 
@@ -51,6 +52,9 @@ def launch(config: TerminalConfig, options: LaunchOptions | None = None) -> Laun
                               start_threads=options.start_threads)
     app = KioskApp(terminal, orientation=orientation, voice_enabled=options.voice,
                    closable=options.closable, config_loader=options.config_loader)
+    from screens.watchdog_feed import feed
+
+    feed(app, Watchdog())      # READY=1 once attract is drawn, WATCHDOG=1 from the main loop
     return Launched(app, terminal)
 
 
