@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import Engine
 
-from fleet import api_alerting, api_ops, api_terminal, refused
+from fleet import api_alerting, api_ops, api_paper, api_terminal, push, refused
 from fleet.accounts import session_key
 from fleet.context import FleetConfig, FleetContext
 from fleet.db import make_engine
@@ -28,7 +28,8 @@ from fleet.terminals import create_enrol_token
 
 WEB = Path(__file__).with_name("web")
 STATIC = {"app.js": "text/javascript", "views.js": "text/javascript", "style.css": "text/css",
-          "login.js": "text/javascript"}
+          "login.js": "text/javascript", "push.js": "text/javascript",
+          "operations.js": "text/javascript"}
 
 
 def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
@@ -44,6 +45,7 @@ def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
         create_enrol_token(engine, label="server --enrol-token", uses=None, ttl_s=None,
                            token=config.enrol_token)
     ops = OpsLoop(engine, ctx.refused, config.alerting)
+    hub = push.PushHub(engine, config.rules.offline_after_s, config.push_interval_s)
     registry = make_registry(FleetCollector(
         engine, config.rules.offline_after_s, ingestor.stats, ctx.rejected))
     registry.register(OpsCollector(engine, config.rules.offline_after_s, ctx.refused,
@@ -53,9 +55,11 @@ def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ingestor.start()
         ops.start()
+        hub.start()
         try:
             yield
         finally:
+            await hub.stop()
             ops.stop()
             ingestor.stop()
 
@@ -66,6 +70,9 @@ def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
     refused.install(app, ctx.refused)
     need = api_ops.install(app, ctx)
     api_alerting.install(app, ctx, need)
+    api_paper.install(app, ctx, need)
+    push.install(app, hub, need)
+    app.state.push = hub
     svg = map_svg()
 
     @app.get("/metrics")

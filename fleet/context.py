@@ -34,6 +34,7 @@ class FleetConfig:
     enrol_token: str | None = None
     secure_cookies: bool = False
     alerting: AlertingConfig = field(default_factory=AlertingConfig)
+    push_interval_s: float = 1.0  # how often the dashboard push looks for changes
 
 
 class SecretCache:

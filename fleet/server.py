@@ -27,7 +27,7 @@ def _http_impl() -> str:
 def serve_forever(app: Any, host: str, port: int, log_level: str = "info") -> None:
     """Serve ``app`` until interrupted."""
     uvicorn.run(app, host=host, port=port, log_level=log_level, http=_http_impl(),
-                access_log=False, lifespan="on")
+                access_log=False, lifespan="on", timeout_graceful_shutdown=3)
 
 
 class ServerThread:
@@ -39,7 +39,8 @@ class ServerThread:
         self._sock.bind((host, port))
         self.host, self.port = self._sock.getsockname()[:2]
         config = uvicorn.Config(app, log_level="warning", http=_http_impl(),
-                                access_log=False, lifespan="on", backlog=2048)
+                                access_log=False, lifespan="on", backlog=2048,
+                                timeout_graceful_shutdown=3)  # open dashboard streams
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True,

@@ -13,7 +13,7 @@ from email import message_from_bytes
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -38,7 +38,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -46,11 +46,11 @@ class Mailbox:
 class Hook(BaseHTTPRequestHandler):
     """A webhook receiver that fails the first ``fail`` requests with 503."""
 
-    received: list[dict[str, Any]] = []
-    headers_seen: list[dict[str, str]] = []
+    received: ClassVar[list[dict[str, Any]]] = []
+    headers_seen: ClassVar[list[dict[str, str]]] = []
     fail = 0
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if type(self).fail > 0:
             type(self).fail -= 1
@@ -252,7 +252,7 @@ def test_webhook_retries_then_delivers_once(tmp_path: Path, smtp: tuple[Mailbox,
                                             hook: str) -> None:
     _box, port = smtp
     Hook.fail = 2
-    engine, ing, ops, clock, ids = setup(tmp_path, config(port, hook, group_wait_s=0), 1)
+    _engine, ing, ops, clock, ids = setup(tmp_path, config(port, hook, group_wait_s=0), 1)
     send(ing, ids[0], 0, paper=LOW)
     ops.tick()
     for _ in range(4):
