@@ -238,10 +238,20 @@ const Fleet = (() => {
     window.addEventListener("hashchange", refresh);
     await loadMap();
     await refresh();
-    setInterval(refresh, POLL_MS);
+    if (params.get("poll") || !window.FleetPush) setInterval(refresh, POLL_MS);
+    else window.FleetPush.start(refresh, status);  // push.js: server-sent events
   }
 
-  return { el, api, status, when, healthChip, alertRow, refresh, state, KINDS, HEALTH, start };
+  function drawOverview() {  // push.js merged changed rows into state.overview
+    const data = state.overview;
+    renderSummary(data);
+    drawDots(data.terminals);
+    renderTable(data);
+    status("已推送 Pushed " + new Date().toLocaleTimeString("zh-CN", { hour12: false }));
+  }
+
+  return { el, api, status, when, healthChip, alertRow, refresh, state, KINDS, HEALTH, start,
+    drawOverview };
 })();
 
 window.addEventListener("DOMContentLoaded", () => {

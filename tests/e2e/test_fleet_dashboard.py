@@ -1,5 +1,6 @@
 """Fleet dashboard end to end in headless Chromium (Debian's chromium, via Playwright):
-log in, see a terminal go offline, acknowledge its alert, send a command, see its result."""
+log in, see a terminal go offline, acknowledge its alert, send a command, see its result —
+every update pushed by the server (server-sent events), never a reload or a poll."""
 
 from __future__ import annotations
 
@@ -70,7 +71,12 @@ def test_operator_flow(harness: FleetHarness, tmp_path: Path) -> None:
             page.fill("#password", PASSWORDS["operator"])
             page.click("#login-button")
             page.wait_for_url(harness.url + "/")
-            page.goto(harness.url + "/?poll=500#/")
+            page.goto(harness.url + "/#/")
+            expect(page.locator("body")).to_have_attribute("data-push", "live")
+            page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+            polls: list[str] = []
+            page.on("request", lambda r: polls.append(r.url) if "/api/ops/overview" in r.url
+                    else None)
 
             row = page.locator(f'#terminal-table tr[data-terminal="{TID}"]')
             expect(row.locator(".health")).to_contain_text("正常 OK")
@@ -79,13 +85,17 @@ def test_operator_flow(harness: FleetHarness, tmp_path: Path) -> None:
 
             agent.close()  # the terminal goes silent
             expect(row.locator(".health")).to_contain_text("离线 Offline")
+            expect(page.locator(f'#map circle[data-terminal="{TID}"]')).to_have_attribute(
+                "data-health", "offline")
+            assert page.evaluate("window.__sameDocument") is True  # pushed, not reloaded
+            assert polls == []  # the change arrived without the overview being fetched
             alert = page.locator(
                 f'#overview-alerts tr[data-kind="offline"][data-terminal="{TID}"]').first
             expect(alert).to_contain_text("未处理 open")
             alert.locator("button.ack").click()
             expect(alert).to_contain_text("已确认 acknowledged by operator")
 
-            page.goto(harness.url + f"/?poll=500#/terminal/{TID}")
+            page.goto(harness.url + f"/#/terminal/{TID}")
             page.click('button[data-command="reload_config"]')
             expect(page.locator("#t-command-note")).to_contain_text("已排队 queued")
             command = page.locator("#t-commands tbody tr").first
@@ -101,7 +111,7 @@ def test_operator_flow(harness: FleetHarness, tmp_path: Path) -> None:
             expect(page.locator("#alert-badge")).to_have_text("")
             page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
-            page.goto(harness.url + "/?poll=500#/alerts")
+            page.goto(harness.url + "/#/alerts")
             page.check("#show-resolved")
             resolved = page.locator(
                 f'#alerts-table tr[data-kind="offline"][data-terminal="{TID}"]').first
