@@ -1,14 +1,20 @@
-"""Search the cached catalog as the citizen types: hanzi substring, full pinyin, pinyin
-initials, English words, department and life event; ranked by match quality, then by
-popularity.
+"""Search the cached catalog from one box: hanzi substring (typed or handwritten), full
+pinyin, pinyin initials, any mix of them (公积j, gongjj — :mod:`kiosk.platform.spelling`),
+English words, department and life event; ranked by match quality, then by popularity.
 
 Quality tiers (higher wins): exact name 100, name prefix 90, initials exact 88, initials
 prefix 85, pinyin prefix 80, name substring 70, pinyin from a syllable start 65, initials
-substring 60, pinyin substring 55, English word prefix 50, department or life event 30.
+substring 60, pinyin substring 55, English word prefix 50, department or life event 30;
+a mixed query (hanzi and letters, or pinyin with initials) that matches none of these
+scores 75 from the name's start and 58 inside it.
 Popularity adds up to 12 points (log scale), so it orders items within a tier and lets a
 very popular item pass a rare one of the next tier. Common abbreviations (社保, 医保, 驾照
 …, and their pinyin) are expanded. A character / bigram index narrows each keystroke to the
 items that can match, so a 5,000-item catalog answers in well under the 2 ms budget.
+
+Handwriting feeds the same search: :meth:`CatalogSearch.search_candidates` ranks the items
+reached by the text so far plus each candidate character of the pad, and
+:meth:`CatalogSearch.characters` is the set a recogniser can be told to keep.
 
 The syllables come from a ``transcribe`` callable (:mod:`kiosk.platform.pinyin`); the
 terminal passes its cached, out-of-process store so pypinyin is never loaded in the UI's
@@ -17,13 +23,15 @@ process. Without one, pypinyin runs in this process.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kiosk.platform.models import CatalogItem
 from kiosk.platform.pinyin import Syllables, Transcribe, syllables_in_process
+from kiosk.platform.spelling import compile_query, encode, is_hanzi, narrowing_keys, units
 
 ALIASES = {"社保": ("社会保险", "社会保障"), "医保": ("医疗保险", "医保"), "驾照": ("驾驶证",),
            "违章": ("违法",), "房产": ("不动产",), "退休金": ("养老金",), "个税": ("个人所得税",),
@@ -32,6 +40,8 @@ ALIASES = {"社保": ("社会保险", "社会保障"), "医保": ("医疗保险"
 
 
 PRECOMPUTE_POSTING = 300
+CANDIDATE_DECAY = 0.04      # each later handwriting candidate weighs 4 % less
+SCAN_ALL = 200              # more candidates than this: one regex scan over every name
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ class _Entry:
     english: str
     context: str
     pop: float
+    spelled: str            # encoded units (kiosk.platform.spelling), "" if unaligned
 
 
 def _grams(text: str) -> set[str]:
@@ -94,7 +105,8 @@ class CatalogSearch:
             context = " ".join((item.department, *item.life_event_names, *item.life_events))
             entry = _Entry(item, item.name, pinyin, frozenset(starts), initials,
                            tuple(english.replace("/", " ").replace("(", " ").split()), english,
-                           context, math.log1p(item.popularity) / math.log1p(max(top, 1)))
+                           context, math.log1p(item.popularity) / math.log1p(max(top, 1)),
+                           encode(units(item.name, table[item.name]) or ()))
             self._entries.append(entry)
             self._departments.add(item.department)
             self._events.update(item.life_events)
@@ -114,6 +126,12 @@ class CatalogSearch:
                         ranked.append((quality + 12 * e.pop, index, how))
                 ranked.sort(key=lambda t: (-t[0], t[1]))
                 self._single[gram] = ranked
+        self._chars = frozenset(c for text in (*(i.name for i in items), *alias_texts)
+                                for c in text if is_hanzi(c))
+        self._spelled = "\n".join(e.spelled for e in self._entries)
+        self._line_starts = [0]
+        for e in self._entries[:-1]:
+            self._line_starts.append(self._line_starts[-1] + len(e.spelled) + 1)
         self._aliases = dict(ALIASES)
         for key, targets in ALIASES.items() if table else ():
             self._aliases[_letters(table[key])[0]] = tuple(_letters(table[t])[0]
@@ -181,9 +199,63 @@ class CatalogSearch:
                     score = quality * weight + 12 * e.pop
                     if score > best.get(index, (0.0, ""))[0]:
                         best[index] = (score, how)
+        if q and any("a" <= c <= "z" for c in q) and (not best
+                                                        or any(is_hanzi(c) for c in q)):
+            for text, weight in variants:
+                self._mixed(text, weight, best, department, life_event)
         top = heapq.nlargest(limit, best.items(),
                              key=lambda kv: (kv[1][0], -kv[0]))
         return [self._result(i, score, how) for i, (score, how) in top]
+
+    def _mixed(self, q: str, weight: float, best: dict[int, tuple[float, str]],
+               department: str | None, life_event: str | None) -> None:
+        """Add the items a mixed query reaches (公积j, gongjj) that no tier found."""
+        postings = sorted((self._grams.get(k, set()) for k in narrowing_keys(q)), key=len)
+        candidates = set.intersection(*postings) if postings else set()
+        if not candidates:
+            return
+        pattern = compile_query(q)
+        found: dict[int, bool] = {}             # entry → matched from the name's start
+        if len(candidates) > SCAN_ALL:
+            for m in pattern.finditer(self._spelled):
+                index = bisect.bisect_right(self._line_starts, m.start()) - 1
+                if index in candidates and index not in found:
+                    found[index] = m.start() == self._line_starts[index]
+        else:
+            for index in candidates:
+                hit = pattern.search(self._entries[index].spelled)
+                if hit is not None:
+                    found[index] = hit.start() == 0
+        for index, at_start in found.items():
+            e = self._entries[index]
+            if index in best or (department and e.item.department != department) or \
+                    (life_event and life_event not in e.item.life_events):
+                continue
+            best[index] = ((75 if at_start else 58) * weight + 12 * e.pop, "mixed")
+
+    def characters(self) -> frozenset[str]:
+        """Every hanzi of the item names and abbreviations (what handwriting can lead to)."""
+        return self._chars
+
+    def search_candidates(self, text: str, candidates: Sequence[str], limit: int = 20,
+                          department: str | None = None, life_event: str | None = None
+                          ) -> list[SearchResult]:
+        """Items reached by ``text`` + each candidate character of the handwriting pad (best
+        candidate first), before the citizen picks one: a later candidate's hits weigh a
+        little less, and an item reached twice keeps its best score."""
+        best: dict[str, SearchResult] = {}
+        for rank, char in enumerate(candidates):
+            weight = 1.0 - CANDIDATE_DECAY * rank
+            for hit in self.search(text + char, limit, department, life_event):
+                scored = SearchResult(hit.code, hit.name, hit.department,
+                                      round(hit.score * weight, 3), hit.match)
+                if hit.code not in best or scored.score > best[hit.code].score:
+                    best[hit.code] = scored
+        return sorted(best.values(), key=lambda h: (-h.score, h.code))[:limit]
+
+    def leads_somewhere(self, text: str, char: str) -> bool:
+        """True when ``text + char`` finds at least one item (to order pad candidates)."""
+        return bool(self.search(text + char, 1))
 
     def _result(self, index: int, score: float, how: str) -> SearchResult:
         item = self._entries[index].item
