@@ -28,11 +28,13 @@ from kiosk.faults import FaultLog
 from kiosk.flows.output import CertificateOutput
 from kiosk.flows.ports import FlowPorts
 from kiosk.i18n import Translator
+from kiosk.pin import PinGuard, hash_pin
 from kiosk.platform.catalog_cache import CatalogCache
 from kiosk.platform.errors import PlatformError
 from kiosk.platform.outbox import Outbox, PlatformSender
 from kiosk.platform.pinyin import PinyinStore, Transcribe, syllables_in_process
 from kiosk.platform.search import CatalogSearch
+from kiosk.secrets import Secrets
 from kiosk.session import Session
 from kiosk.storage import DamagedState, open_rebuildable
 from kiosk.telemetry import UsageCounters
@@ -64,6 +66,11 @@ class Terminal:
     catalog_error: str = ""
     pinyin: Transcribe = syllables_in_process
     faults: FaultLog | None = None
+    #: the operator PIN's scrypt hash from the secrets (None: the demo's clear
+    #: ``[terminal] operator_pin``, hashed here), and where its throttle lives
+    pin_hash: str | None = None
+    pin_state: Path = Path("var/pin-throttle.json")
+    _demo_pin: tuple[str, str] = ("", "")
     fault_history: FaultHistory | None = None
 
     @property
@@ -80,6 +87,17 @@ class Terminal:
     def printer(self) -> Any:
         """The receipt printer driver, or None."""
         return self.devices.get("printer")
+
+    @property
+    def pin_guard(self) -> PinGuard | None:
+        """Checks the operator PIN (None: no PIN set, the maintenance screen stays shut)."""
+        stored = self.pin_hash
+        clear = self.config.terminal.operator_pin
+        if not stored and clear:           # the demo's PIN; reload_config may change it
+            if self._demo_pin[0] != clear:
+                self._demo_pin = (clear, hash_pin(clear, log2_n=12))
+            stored = self._demo_pin[1]
+        return PinGuard(stored, self.pin_state) if stored else None
 
     def new_session(self) -> Session:
         """A fresh visit with the configured defaults."""
@@ -127,8 +145,8 @@ class Terminal:
 
 def build_terminal(config: TerminalConfig, audio_sink: AudioSink, *,
                    registry: DriverRegistry | None = None, base_dir: Path = Path("."),
-                   start_threads: bool = True) -> Terminal:
-    """Build the terminal described by ``config``."""
+                   start_threads: bool = True, secrets: Secrets | None = None) -> Terminal:
+    """Build the terminal described by ``config`` (``secrets``: see :mod:`kiosk.secrets`)."""
     bus = EventBus()
     state_dir = base_dir / config.terminal.state_dir
     translator = Translator(config.ui.language)
@@ -163,6 +181,8 @@ def build_terminal(config: TerminalConfig, audio_sink: AudioSink, *,
     terminal.refresh_catalog()
     if "idcard" in devices:
         terminal.poller = CardPoller(devices["idcard"], bus)  # type: ignore[arg-type]
+    terminal.pin_hash = (secrets or Secrets()).operator_pin_hash
+    terminal.pin_state = state_dir / "pin-throttle.json"
     terminal.agent = _build_agent(terminal, state_dir)
     if start_threads:
         outbox.start()

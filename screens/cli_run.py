@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_config
+from kiosk.secrets import apply_secrets, inline_secrets, load_secrets
 from screens.launch import LaunchOptions, launch
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,17 @@ def _run(args: argparse.Namespace) -> int:
         print("run: no display (set DISPLAY, or use `python -m screens demo --headless`)")
         return 2
     config = load_config(args.config)      # a bad key: one line from the CLI, exit 2
+    secrets = load_secrets()               # an unsafe secrets file: one line, exit 2
+    config = apply_secrets(config, secrets)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     launched = launch(config, LaunchOptions(
         orientation=args.orientation, kiosk_mode=not args.windowed,
-        base_dir=Path(args.state_dir), config_loader=lambda: load_config(args.config)))
+        base_dir=Path(args.state_dir), secrets=secrets,
+        config_loader=lambda: apply_secrets(load_config(args.config), secrets)))
+    for key in inline_secrets(config):
+        log.warning("%s is written in terminal.toml; keep it in the secrets file or the "
+                    "systemd credentials instead (docs/operations.md)", key)
     for name, error in launched.terminal.device_errors.items():
         print(f"run: DEVICE {name} NOT AVAILABLE: {error}")
     launched.app.out_of_service = bool(args.out_of_service)

@@ -31,6 +31,7 @@ class LaunchOptions:
     base_dir: Path = Path(".")            # where relative state paths (var/) live
     start_threads: bool = True            # outbox drainer, card poller, fleet agent
     config_loader: Any = None             # re-reads the file for the fleet's reload_config
+    secrets: Any = None                   # kiosk.secrets.Secrets (PIN hash, platform secret)
 
 
 @dataclass
@@ -49,7 +50,7 @@ def launch(config: TerminalConfig, options: LaunchOptions | None = None) -> Laun
     from screens.app import KioskApp
 
     terminal = build_terminal(config, _audio_sink(options.audio), base_dir=options.base_dir,
-                              start_threads=options.start_threads)
+                              start_threads=options.start_threads, secrets=options.secrets)
     app = KioskApp(terminal, orientation=orientation, voice_enabled=options.voice,
                    closable=options.closable, config_loader=options.config_loader)
     from screens.watchdog_feed import feed

@@ -3,15 +3,12 @@ and the only way out of the kiosk to the desktop."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.i18n import N_
 from screens.widgets import EbtLabel, KioskScreen
-
-MAX_ATTEMPTS = 5
 
 
 class MaintenanceScreen(KioskScreen):
@@ -21,28 +18,26 @@ class MaintenanceScreen(KioskScreen):
     unlocked = BooleanProperty(False)
     pin = StringProperty("")
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._attempts = 0
-
     def on_kv_post(self, base_widget: Any) -> None:
         """The PIN keypad."""
         self.ids.keypad.keys = [*list("1234567890"), N_("退格"), N_("确定")]
         self.ids.keypad.target = self
 
     def on_key(self, key: str) -> None:
-        """PIN digits; 确定 checks the PIN (constant-time) with a bounded number of tries."""
+        """PIN digits; 确定 checks the PIN against its scrypt hash; wrong tries lock the
+        keypad for longer and longer (:class:`kiosk.pin.PinGuard`, kept across restarts)."""
         if key == "退格":
             self.pin = self.pin[:-1]
         elif key == "确定":
-            expected = self.app.terminal.config.terminal.operator_pin
-            if self._attempts < MAX_ATTEMPTS and expected and hmac.compare_digest(
-                    self.pin.encode(), expected.encode()):
-                self.unlocked, self._attempts, self.notice = True, 0, ""
+            guard = self.app.terminal.pin_guard
+            result = guard.check(self.pin) if guard is not None else None
+            if result is not None and result.ok:
+                self.unlocked, self.notice = True, ""
                 self.app.terminal.bus.publish("maintenance.entered", None)
                 self.refresh()
+            elif result is not None and result.locked_for_s > 0:
+                self.notice = self.app.tr("密码错误") + f" ({int(result.locked_for_s) + 1} s)"
             else:
-                self._attempts += 1
                 self.notice = self.app.tr("密码错误")
             self.pin = ""
         elif len(self.pin) < 12:
