@@ -29,6 +29,7 @@ from simulator.platform.catalog_data import (
     PAYMENTS,
     POPULAR,
 )
+from simulator.platform.catalog_facts import refine
 
 FLOWS = {"g": "guide", "q": "query", "c": "certificate", "a": "application",
          "p": "progress", "y": "appointment"}
@@ -142,7 +143,7 @@ def _item(seq: int, dept: tuple[str, str, str, str], line: str) -> dict[str, Any
     base *= {"query": 2.0, "certificate": 2.5, "progress": 1.2}.get(flow, 1.0)
     full, initials = pinyin_keys(name)
     event_codes = [e for e in events.split(",") if e]
-    return {
+    return refine({
         "code": code, "name": name, "name_en": name_en,
         "department": dname, "department_code": dcode, "department_en": dname_en,
         "type": ITEM_TYPES[type_code][0], "type_en": ITEM_TYPES[type_code][1],
@@ -168,7 +169,7 @@ def _item(seq: int, dept: tuple[str, str, str, str], line: str) -> dict[str, Any
         "pinyin": full, "pinyin_initials": initials,
         "cross_province": rng.random() < 0.3,
         "version": 1,
-    }
+    }, law)
 
 
 def _result(flow: str, name: str) -> dict[str, str]:
