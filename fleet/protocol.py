@@ -34,7 +34,20 @@ COMMAND_KINDS = (
     "refresh_catalog",
     "screenshot",
     "reload_config",
+    "update",          # args: version, sha256 (kiosk/update.py); the result is the outcome
 )
+
+#: faults a terminal reports for a day after they happen (kiosk/faults.py); each opens an
+#: alert ``kind:subject`` whose detail names the cause
+FAULT_KINDS = (
+    "state_damaged",
+    "state_missing",
+    "outbox_quarantined",
+    "refused_expired",
+    "crash_loop",
+    "update_failed",
+)
+FAULT_KEYS = frozenset({"kind", "subject", "detail", "at"})
 
 #: the only keys a heartbeat may carry — nothing here can hold personal data
 HEARTBEAT_KEYS = frozenset(
@@ -48,6 +61,7 @@ HEARTBEAT_KEYS = frozenset(
         "paper",
         "devices",
         "counters",
+        "faults",
     }
 )
 DEVICE_KEYS = frozenset({"state", "status", "model"})

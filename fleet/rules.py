@@ -10,9 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fleet.protocol import COUNTER_KEYS, DEVICE_KEYS, HEARTBEAT_KEYS, PAPER_STATES
+from fleet.protocol import (
+    COUNTER_KEYS,
+    DEVICE_KEYS,
+    FAULT_KEYS,
+    FAULT_KINDS,
+    HEARTBEAT_KEYS,
+    PAPER_STATES,
+)
 
-ALERT_KINDS = ("offline", "paper_out", "paper_low", "device_fault", "error_burst")
+ALERT_KINDS = ("offline", "paper_out", "paper_low", "device_fault", "error_burst",
+               *FAULT_KINDS)
+#: reported faults that take a terminal out of service (the others are warnings)
+SERIOUS_FAULTS = frozenset({"crash_loop", "outbox_quarantined", "state_missing",
+                            "update_failed"})
 HEALTH_STATES = ("ok", "warning", "fault", "maintenance", "offline", "unknown")
 FAULT_DEVICE_STATES = frozenset({"hardware_error"})
 
@@ -96,7 +107,24 @@ def validate_heartbeat(raw: Any) -> dict[str, Any]:
     if not isinstance(counters, dict):
         raise InvalidHeartbeat("counters must be an object")
     hb["counters"] = {k: _int(counters.get(k, 0), f"counters.{k}") for k in COUNTER_KEYS}
+    hb["faults"] = _faults(raw.get("faults") or [])
     return hb
+
+
+def _faults(raw: Any) -> list[dict[str, Any]]:
+    if not isinstance(raw, list) or len(raw) > 16:
+        raise InvalidHeartbeat("faults must be a list of at most 16 objects")
+    clean = []
+    for fault in raw:
+        if not isinstance(fault, dict) or set(fault) - FAULT_KEYS:
+            raise InvalidHeartbeat(f"a fault may only carry {sorted(FAULT_KEYS)}")
+        if fault.get("kind") not in FAULT_KINDS:
+            raise InvalidHeartbeat(f"fault kind must be one of {', '.join(FAULT_KINDS)}")
+        clean.append({"kind": fault["kind"],
+                      "subject": _short_str(fault.get("subject", ""), "fault subject", 32),
+                      "detail": _short_str(fault.get("detail", ""), "fault detail", 200),
+                      "at": _int(fault.get("at", 0), "fault at")})
+    return clean
 
 
 def conditions_of(hb: dict[str, Any], previous_errors: int, cfg: RuleConfig) -> dict[str, str]:
@@ -116,6 +144,8 @@ def conditions_of(hb: dict[str, Any], previous_errors: int, cfg: RuleConfig) -> 
     delta = errors - previous_errors
     if previous_errors >= 0 and delta >= cfg.burst_errors:
         found["error_burst:"] = f"错误激增 {delta} errors since the last heartbeat"
+    for fault in hb.get("faults", ()):
+        found[f"{fault['kind']}:{fault['subject']}"] = fault["detail"]
     return found
 
 
@@ -126,9 +156,9 @@ def health_of(condition_keys: set[str] | list[str], maintenance: bool) -> str:
         return "offline"
     if maintenance:
         return "maintenance"
-    if kinds & {"paper_out", "device_fault"}:
+    if kinds & ({"paper_out", "device_fault"} | SERIOUS_FAULTS):
         return "fault"
-    if kinds & {"paper_low", "error_burst"}:
+    if kinds & {"paper_low", "error_burst", *FAULT_KINDS}:
         return "warning"
     return "ok"
 

@@ -22,13 +22,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from fleet.protocol import FAULT_KINDS
 from kiosk.storage import PRIVATE_FILE, private_dir
 
 log = logging.getLogger(__name__)
 
-#: what the terminal reports; the fleet server knows the same list (fleet/protocol.py)
-FAULT_KINDS = ("state_damaged", "state_missing", "outbox_quarantined", "refused_expired",
-               "crash_loop", "update_failed")
+__all__ = ["FAULT_KINDS", "Fault", "FaultLog"]     # the kinds: fleet/protocol.py
 REPORT_S = 86400.0
 MAX_KEPT = 200
 MAX_DETAIL = 200

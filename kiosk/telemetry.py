@@ -85,6 +85,7 @@ class UsageCounters:
                     "counters": dict(self.counts),
                     "maintenance": self.maintenance,
                     "session_active": self.session_active,
+                    "faults": _faults_of(terminal),
                 }
 
         return snapshot
@@ -108,3 +109,12 @@ class UsageCounters:
             return handler(args)
 
         return dispatch
+
+
+def _faults_of(terminal: Any) -> list[Any]:
+    """The faults the terminal still reports (kiosk/faults.py), read from their small file."""
+    faults = getattr(terminal, "faults", None)
+    try:
+        return list(faults.active()) if faults is not None else []
+    except Exception:  # a broken fault file must not cost the heartbeat
+        return []

@@ -16,6 +16,7 @@ CLI_MODULES = {
     "run": "screens.cli_run",
     "demo": "screens.cli_demo",
     "audit": "screens.cli_audit",
+    "out-of-service": "screens.out_of_service",
 }
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_config
+from kiosk.logs import setup_logging
 from kiosk.secrets import apply_secrets, inline_secrets, load_secrets
 from screens.launch import LaunchOptions, launch
 
@@ -47,8 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.config)      # a bad key: one line from the CLI, exit 2
     secrets = load_secrets()               # an unsafe secrets file: one line, exit 2
     config = apply_secrets(config, secrets)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    setup_logging(terminal_id=config.terminal.id)   # the journal under systemd, scrubbed
     launched = launch(config, LaunchOptions(
         orientation=args.orientation, kiosk_mode=not args.windowed,
         base_dir=Path(args.state_dir), secrets=secrets,

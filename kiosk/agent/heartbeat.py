@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fleet.protocol import COUNTER_KEYS, PAPER_STATES
+from fleet.protocol import COUNTER_KEYS, FAULT_KINDS, PAPER_STATES
 
 #: status keys dropped even when their value looks harmless
 DENY_KEYS = frozenset({
@@ -73,4 +73,20 @@ def build_heartbeat(snapshot: dict[str, Any], *, seq: int, ts: float, app_versio
         },
         "devices": devices,
         "counters": counters,
+        "faults": _faults(snapshot.get("faults")),
     }
+
+
+def _faults(raw: Any) -> list[dict[str, Any]]:
+    """Reported faults (kiosk/faults.py): known kinds, short texts, at most 16."""
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for fault in raw[-16:]:
+        data = fault.as_dict() if hasattr(fault, "as_dict") else fault
+        if not isinstance(data, dict) or data.get("kind") not in FAULT_KINDS:
+            continue
+        out.append({"kind": data["kind"], "subject": str(data.get("subject", ""))[:32],
+                    "detail": str(data.get("detail", ""))[:200],
+                    "at": max(0, int(data.get("at", 0) or 0))})
+    return out
