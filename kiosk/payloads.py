@@ -10,8 +10,10 @@ every result hides the content, and :func:`sanitize` makes text safe to display.
 
 Provisional formats (the platform issue owns them; all ASCII):
 
-* case number (办件编号): 20 digits = ``530100`` + YYYYMMDD + 6-digit serial; the receipt's
-  progress QR is ``EBT1:CASE:<case number>``; a bare 20-digit string is also accepted;
+* case number (办件编号): 20 digits = ``530100`` + YYYYMMDD + 6 random digits; the receipt's
+  progress QR is ``EBT1:CASE:<case number>:<16 hex sig>`` (the signature lets its holder read
+  the case without identifying; the unsigned ``EBT1:CASE:<case number>`` of older receipts
+  and a bare 20-digit string are accepted too, and then the citizen identifies);
 * evaluation: ``EBT1:EVAL:<case number>:<expiry unix seconds>:<16 hex sig>``;
 * e-licence: ``EBT1:LIC:<base64url JSON, no padding>.<16 hex sig>``;
 * electronic ID: ``EBT1:EID:<base64url JSON, no padding>.<16 hex sig>``.
@@ -44,6 +46,7 @@ class CaseNumber:
 
     number: str = field(repr=False)
     via: str = "qr"
+    proof: str = field(default="", repr=False)   # the signed QR text, when signed
 
     def masked(self) -> str:
         """The number with the serial partly hidden, for logs."""
@@ -169,8 +172,10 @@ def classify(raw: bytes) -> Payload:
 
 def _classify_ours(text: str, length: int) -> Payload:
     if text.startswith("EBT1:CASE:"):
-        number = text[len("EBT1:CASE:"):]
-        return CaseNumber(number) if valid_case_number(number) else rejected("damaged", length)
+        number, _, sig = text[len("EBT1:CASE:"):].partition(":")
+        if not valid_case_number(number) or (sig and not re.fullmatch(_SIG, sig)):
+            return rejected("damaged", length)
+        return CaseNumber(number, proof=text if sig else "")
     match = _EVAL.fullmatch(text)
     if match is not None:
         if not valid_case_number(match.group(1)):

@@ -36,8 +36,9 @@ class ProgressScreen(KioskScreen):
         journey = self.app.journey
         self.notice = self.app.tr(journey.message.message) if journey and journey.message else ""
 
-    def lookup(self, number: str | None = None) -> None:
-        """Look the case up (typed, or from a scanned receipt)."""
+    def lookup(self, number: str | None = None, proof: str = "") -> None:
+        """Look the case up (typed: the citizen identifies first; scanned from a receipt:
+        its signed QR is the ``proof``)."""
         number = number or self.ids.case.text
         if not valid_case_number(number):
             self.notice = self.app.tr("办件编号是20位数字，请核对后重新输入。")
@@ -45,7 +46,7 @@ class ProgressScreen(KioskScreen):
         journey = self.app.journey
         if journey is None:
             return
-        self.app.run_async(lambda: journey.enter_case(number), self._done)
+        self.app.run_async(lambda: journey.enter_case(number, proof), self._done)
 
     def _done(self, ok: Any) -> None:
         journey = self.app.journey
@@ -58,7 +59,7 @@ class ProgressScreen(KioskScreen):
         """A receipt's QR (EBT1:CASE:…) or a bare case number from the scanner."""
         if isinstance(payload, CaseNumber):
             self.ids.case.text = payload.number
-            self.lookup(payload.number)
+            self.lookup(payload.number, payload.proof)
         elif isinstance(payload, Rejected):
             self.notice = payload.message_zh if self.app.lang == "zh_CN" else payload.message_en
 

@@ -21,8 +21,9 @@ from typing import Any
 from common.privacy import mask_id_number, mask_name
 from kiosk.flows.output import certificate_slip
 from kiosk.flows.ports import FlowPorts
-from kiosk.flows.results import JourneyResult
-from kiosk.flows.steps import BAD_REVIEW_LEVELS, EVALUATION_LEVELS, Step, steps_for
+from kiosk.flows.rating import Rating
+from kiosk.flows.results import JourneyResult, rows_of
+from kiosk.flows.steps import Step, steps_for
 from kiosk.i18n import N_
 from kiosk.platform import errors as perr
 from kiosk.platform.models import ApplicationReceipt
@@ -61,11 +62,16 @@ class Journey:
         self.result = JourneyResult()
         self.message: Notice | None = None
         self.printed = False
+        self.rating = Rating(item, session, ports, self.result)
+        self._case_entered = ("", "")            # progress: (case number, signed QR)
 
     # -- navigation --------------------------------------------------------------------
     @property
     def needs_identity(self) -> bool:
-        """True when the item's identity level asks for the citizen to identify."""
+        """True when the item's identity level asks for the citizen to identify (for a
+        progress look-up: when the number was typed, not scanned from a signed receipt)."""
+        if self.item.flow == "progress":
+            return not self._case_entered[1]
         return self.item.identity_level != "none" and Step.IDENTIFY in self.steps
 
     def advance(self) -> Step:
@@ -78,7 +84,7 @@ class Journey:
                                                or not self.needs_identity):
                 index += 1
                 continue
-            if candidate is Step.EVALUATE and not self._can_evaluate():
+            if candidate is Step.EVALUATE and not self.rating.can_evaluate():
                 index += 1
                 continue
             self.step = candidate
@@ -87,6 +93,9 @@ class Journey:
             self.step = Step.DONE
         if self.step is Step.RESULT and self.item.flow in ("query", "certificate"):
             self._run_action()
+        if (self.step is Step.RESULT and self.item.flow == "progress"
+                and self.result.progress is None and self._case_entered[0]):
+            self._look_up(*self._case_entered)
         return self.step
 
     def back(self) -> Step:
@@ -163,6 +172,7 @@ class Journey:
         if receipt is not None:
             self.result.case = receipt
             self.session.case_numbers.append(receipt.case_no)
+            self.rating.from_case(receipt.case_no, receipt.evaluation_qr)
         else:
             notice = Notice(N_("网络暂时不可用，您的申请已保存，联网后会自动提交。"), "queued")
         self.ports.bus.publish("journey.submitted", {"item": self.item.code,
@@ -177,10 +187,26 @@ class Journey:
         return answer if isinstance(answer, ApplicationReceipt) else None
 
     # -- progress ----------------------------------------------------------------------
-    def enter_case(self, case_no: str) -> bool:
-        """Look up a case's progress (typed or scanned); advance on success."""
+    def enter_case(self, case_no: str, proof: str = "") -> bool:
+        """A case number typed, or scanned from a receipt (``proof``: its signed QR).
+
+        Only the case's own citizen may read it: with a signed QR, or once identified, it
+        is looked up now (advance on success); a typed number first asks the citizen to
+        identify, and the look-up runs on the way to the result."""
+        self._case_entered = (case_no, proof)
+        if not proof and not self.session.identified:
+            self.message = None
+            self.advance()
+            return True
+        if not self._look_up(case_no, proof):
+            return False
+        self.advance()
+        return True
+
+    def _look_up(self, case_no: str, proof: str) -> bool:
         try:
-            progress = self.ports.platform.progress(case_no)
+            progress = self.rating._services.progress(
+                case_no, token=self.session.identity_token, proof=proof)
         except perr.NotFound:
             self.message = Notice(N_("没有找到这个办件编号，请核对后重新输入。"), "not_found")
             return False
@@ -190,7 +216,7 @@ class Journey:
         self.result.progress = progress
         if progress.case_no not in self.session.case_numbers:
             self.session.case_numbers.append(progress.case_no)
-        self.advance()
+        self.rating.for_progress(progress.case_no, proof)
         return True
 
     # -- query and certificate ---------------------------------------------------------
@@ -206,6 +232,8 @@ class Journey:
             self.message = _platform_notice(exc)
         if self.message is None:
             self.session.results[self.item.code] = self.result
+            cert = self.result.certificate
+            self.rating.register(self.item.flow, cert.verification_code if cert else "")
 
     # -- printing ----------------------------------------------------------------------
     def receipt_document(self) -> Any:
@@ -220,7 +248,8 @@ class Journey:
                 item=self.item.name, case_number=result.case.case_no, accepted_at=now,
                 terminal_id=term, id_number=id_number or "", applicant_name=name,
                 department=self.item.department,
-                promised=str(self.item.raw.get("time_limit_text", "")) or None)
+                promised=str(self.item.raw.get("time_limit_text", "")) or None,
+                progress_qr=result.case.progress_qr or None)
         if result.certificate is not None:
             return certificate_slip(result.certificate, self.item.name, term, now)
         rows = self.result_rows()
@@ -232,24 +261,7 @@ class Journey:
 
     def result_rows(self) -> list[tuple[str, str]]:
         """The result as (label, value) rows, for the screen and the slip."""
-        result = self.result
-        if result.query is not None:
-            query = result.query
-            rows = [(s.get("label", ""), str(s.get("value", ""))) for s in query.summary]
-            for row in query.rows[:8]:
-                rows.append(tuple(str(v) for v in list(row.values())[:2]))  # type: ignore[arg-type]
-            return rows
-        if result.certificate is not None:
-            cert = result.certificate
-            return [(N_("证明"), cert.title), (N_("验证码"), cert.verification_code),
-                    (N_("出具时间"), cert.issued_at)]
-        if result.progress is not None:
-            prog = result.progress
-            return [(N_("办件编号"), prog.case_no), (N_("事项"), prog.item_name),
-                    (N_("当前状态"), prog.state_name), (N_("承诺办结"), prog.promised_by)]
-        if result.case is not None:
-            return [(N_("办件编号"), result.case.case_no), (N_("状态"), result.case.state_name)]
-        return []
+        return rows_of(self.result)
 
     def print_receipt(self) -> bool:
         """Print the result; on failure keep the receipt's QR on screen and tell operators."""
@@ -278,23 +290,11 @@ class Journey:
         return False
 
     # -- evaluation --------------------------------------------------------------------
-    def _can_evaluate(self) -> bool:
-        return bool(self.session.case_numbers) and not self.session.evaluated
-
     def evaluate(self, level: int, reason: str = "") -> bool:
         """好差评: queue the rating durably (a bad one needs a reason), then finish."""
-        if level not in EVALUATION_LEVELS:
-            raise ValueError(f"evaluation level must be 1..5, not {level}")
-        if level in BAD_REVIEW_LEVELS and not reason.strip():
+        if not self.rating.evaluate(level, reason):
             self.message = Notice(N_("请选择或填写不满意的原因。"), "reason_needed")
             return False
-        case_no = self.session.case_numbers[-1]
-        key = f"eval-{self.session.visit_id}"
-        self.ports.outbox.put("evaluation", {"case_no": case_no, "level": level,
-                                             "reason": reason.strip()}, key)
-        self.session.evaluated = True
-        self.result.evaluation_key = key
-        self.ports.outbox.deliver(key, 0)      # on its way now; the outbox keeps it till sent
         self.advance()
         return True
 
@@ -303,11 +303,8 @@ class Journey:
         self.session.evaluated = True
 
     def evaluation_later(self) -> str | None:
-        """The signed QR payload to rate later on a phone (None when the platform is away)."""
-        try:
-            return str(self.ports.platform.evaluation_qr(self.session.case_numbers[-1]).payload)
-        except (perr.PlatformError, IndexError):
-            return None
+        """The signed QR payload to rate later on a phone (None: nothing to rate)."""
+        return self.rating.later()
 
     def masked_identity(self) -> str:
         """Masked name and ID of the identified citizen, for the screen."""

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.i18n import N_
 from kiosk.platform.models import ApplicationReceipt, Certificate, Progress, QueryResult
+
+
+@dataclass(frozen=True)
+class Rateable:
+    """What this journey's 好差评 would rate: a case or a service record, with the
+    receipt's signed payload that proves the citizen's right to rate it (and is the
+    rate-later QR)."""
+
+    number: str
+    proof: str
+    kind: str
 
 
 @dataclass
@@ -26,6 +38,7 @@ class JourneyResult:
     submitted: bool = False
     print_failed: bool = False
     evaluation_key: str | None = None
+    rateable: Rateable | None = None
 
     @property
     def case_no(self) -> str | None:
@@ -44,3 +57,24 @@ class JourneyResult:
     def is_empty(self) -> bool:
         """Nothing produced yet."""
         return (self.query, self.certificate, self.progress, self.case) == (None,) * 4
+
+
+def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
+    """The result as (label, value) rows (labels are message ids), for screen and slip."""
+    if result.query is not None:
+        query = result.query
+        rows = [(s.get("label", ""), str(s.get("value", ""))) for s in query.summary]
+        for row in query.rows[:8]:
+            rows.append(tuple(str(v) for v in list(row.values())[:2]))  # type: ignore[arg-type]
+        return rows
+    if result.certificate is not None:
+        cert = result.certificate
+        return [(N_("证明"), cert.title), (N_("验证码"), cert.verification_code),
+                (N_("出具时间"), cert.issued_at)]
+    if result.progress is not None:
+        prog = result.progress
+        return [(N_("办件编号"), prog.case_no), (N_("事项"), prog.item_name),
+                (N_("当前状态"), prog.state_name), (N_("承诺办结"), prog.promised_by)]
+    if result.case is not None:
+        return [(N_("办件编号"), result.case.case_no), (N_("状态"), result.case.state_name)]
+    return []

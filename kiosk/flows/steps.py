@@ -1,4 +1,7 @@
-"""Steps of every flow kind, and the 好差评 evaluation levels."""
+"""Steps of every flow kind, and the 好差评 evaluation levels.
+
+Every kind ends with the evaluation offer ("凡办必评"); the journey skips it when the visit
+has already rated something or there is nothing to rate (see ``kiosk.flows.rating``)."""
 
 from __future__ import annotations
 
@@ -19,14 +22,15 @@ class Step(StrEnum):
 
 
 FLOW_STEPS: dict[str, tuple[Step, ...]] = {
-    "guide": (Step.GUIDE, Step.DONE),
-    "query": (Step.GUIDE, Step.IDENTIFY, Step.RESULT, Step.DONE),
-    "certificate": (Step.GUIDE, Step.IDENTIFY, Step.RESULT, Step.DONE),
+    "guide": (Step.GUIDE, Step.EVALUATE, Step.DONE),
+    "query": (Step.GUIDE, Step.IDENTIFY, Step.RESULT, Step.EVALUATE, Step.DONE),
+    "certificate": (Step.GUIDE, Step.IDENTIFY, Step.RESULT, Step.EVALUATE, Step.DONE),
     "application": (Step.GUIDE, Step.IDENTIFY, Step.COMMITMENT, Step.FORM, Step.RESULT,
                     Step.EVALUATE, Step.DONE),
     "appointment": (Step.GUIDE, Step.IDENTIFY, Step.FORM, Step.RESULT, Step.EVALUATE,
                     Step.DONE),
-    "progress": (Step.CASE_ENTRY, Step.RESULT, Step.EVALUATE, Step.DONE),
+    # a typed number needs the citizen identified; a receipt's signed QR is proof enough
+    "progress": (Step.CASE_ENTRY, Step.IDENTIFY, Step.RESULT, Step.EVALUATE, Step.DONE),
 }
 
 #: level -> (Chinese, English); 1 and 2 are bad reviews and need a reason

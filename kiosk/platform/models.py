@@ -150,13 +150,15 @@ class ApplicationReceipt:
     state_name: str
     progress_qr: str
     submitted_at: str
+    evaluation_qr: str = ""           # signed payload to rate the case (好差评)
 
     @classmethod
     def from_json(cls, data: Any) -> ApplicationReceipt:
         """Build from the application answer."""
         return cls(_need(data, "case_no", str), bool(_need(data, "duplicate", bool)),
                    _need(data, "state", str), _need(data, "state_name", str),
-                   _need(data, "progress_qr", str), str(data.get("submitted_at", "")))
+                   _need(data, "progress_qr", str), str(data.get("submitted_at", "")),
+                   str(data.get("evaluation_qr", "")))
 
 
 @dataclass(frozen=True)

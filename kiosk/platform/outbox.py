@@ -37,6 +37,7 @@ from kiosk.faults import FaultLog
 from kiosk.platform import errors
 from kiosk.platform.client import PlatformClient
 from kiosk.platform.outbox_store import open_outbox
+from kiosk.platform.service_client import ServiceClient
 
 log = logging.getLogger(__name__)
 #: sends one entry; returns the platform's typed answer (a dataclass) or a plain dict
@@ -72,7 +73,8 @@ class PlatformSender:
     """Sends outbox entries with a :class:`PlatformClient`.
 
     Kinds: ``application`` (item_code, session_token, form, materials) and ``evaluation``
-    (case_no, level, reason)."""
+    (case_no, level, reason, and the proof of ownership: the receipt's signed payload
+    ``proof`` or a ``session_token``; ``visit_id`` for one rating per visit)."""
 
     def __init__(self, client: PlatformClient) -> None:
         self.client = client
@@ -83,8 +85,10 @@ class PlatformSender:
                 payload["item_code"], payload["session_token"], payload.get("form", {}),
                 payload.get("materials", []), key)
         if kind == "evaluation":
-            return self.client.evaluate(payload["case_no"], int(payload["level"]),
-                                        payload.get("reason", ""), key)
+            return ServiceClient(self.client).evaluate(
+                payload["case_no"], int(payload["level"]), payload.get("reason", ""), key,
+                proof=payload.get("proof", ""), visit_id=payload.get("visit_id", ""),
+                token=payload.get("session_token"))
         raise ValueError(f"unknown outbox kind {kind!r}")
 
 

@@ -79,9 +79,11 @@ def acceptance_receipt(
     department: str | None = None,
     promised: str | None = None,
     logo: Image.Image | None = None,
+    progress_qr: str | None = None,
 ) -> Document:
-    """受理凭证 Acceptance receipt, with the progress QR code."""
-    payload = progress_payload(case_number)
+    """受理凭证 Acceptance receipt, with the progress QR code (``progress_qr``: the platform's
+    signed payload, which lets the receipt's holder read the case without identifying)."""
+    payload = progress_qr or progress_payload(case_number)
     doc = _header("受理凭证", "Acceptance Receipt", "acceptance", logo)
     doc.kv("办理事项", item, en="Item")
     if department:

@@ -10,7 +10,7 @@ from screens.demo.context import DemoContext
 
 CARD = "han"
 PHONE = "13987654321"
-CASE_RE = re.compile(r"EBT1:CASE:(\d{20})")
+CASE_RE = re.compile(r"EBT1:CASE:(\d{20})(?::[0-9a-f]{16})?")
 
 
 def _begin(ctx: DemoContext) -> object:
@@ -82,6 +82,12 @@ def _print_result(ctx: DemoContext) -> tuple[str, str]:
     return str(png), txt.read_text(encoding="utf-8", errors="replace")
 
 
+def _skip_evaluation(ctx: DemoContext) -> None:
+    """Every visit kind is offered 好差评 (凡办必评); 稍后评价 declines it for now."""
+    ctx.ui.wait_screen("evaluate")
+    ctx.tap("eval_later")
+
+
 def guide_by_pinyin(ctx: DemoContext) -> None:
     """A guide lookup by pinyin initials; the guide is printed."""
     session = _begin(ctx)
@@ -93,6 +99,7 @@ def guide_by_pinyin(ctx: DemoContext) -> None:
     ctx.tap("print_guide")
     ctx.wait_printed(before + 1)
     ctx.tap("start_item")          # 完成 for a guide-only item
+    _skip_evaluation(ctx)
     _ended(ctx, session)
 
 
@@ -110,6 +117,7 @@ def provident_fund_query(ctx: DemoContext) -> None:
     _png, slip = _print_result(ctx)
     ctx.expect("530102198503121313" not in slip, "full ID number printed")
     ctx.tap("finish")
+    _skip_evaluation(ctx)
     _ended(ctx, session)
 
 
@@ -132,6 +140,7 @@ def social_security_certificate(ctx: DemoContext) -> None:
     _png, slip = _print_result(ctx)
     ctx.expect("验证码" in slip, "certificate slip lacks the verification code")
     ctx.tap("finish")
+    _skip_evaluation(ctx)
     _ended(ctx, session)
 
 
@@ -151,6 +160,7 @@ def electronic_id_certificate(ctx: DemoContext) -> None:
     ctx.expect("530102198503121313" not in text, "full ID number on screen")
     ctx.shot("certificate")
     ctx.tap("finish")
+    _skip_evaluation(ctx)
     _ended(ctx, session)
 
 
@@ -180,6 +190,7 @@ def application_with_receipt(ctx: DemoContext) -> None:
     found = CASE_RE.search(receipt)
     ctx.expect(found is not None and found.group(1) == case_no, "receipt QR lacks the case")
     ctx.memo["case_no"] = case_no
+    ctx.memo["case_qr"] = ctx.ui.on_main(lambda: ctx.app.journey.result.progress_qr)
     ctx.memo["case_nos"] = (*ctx.memo.get("case_nos", ()), case_no)
     ctx.step("case number issued", case=case_no[:6] + "…")
     ctx.tap("finish")
@@ -195,7 +206,7 @@ def progress_by_receipt_qr(ctx: DemoContext) -> None:
     ctx.ui.wait_screen("home")
     ctx.tap("progress")
     ctx.ui.wait_screen("progress")
-    ctx.control("scanner.emit", text="EBT1:CASE:" + ctx.memo["case_no"])
+    ctx.control("scanner.emit", text=ctx.memo["case_qr"])   # signed: no identity needed
     ctx.ui.wait_screen("result")
     text = ctx.ui.text_on_screen()
     ctx.expect(ctx.memo["case_no"] in text, "progress does not show the case")
@@ -220,6 +231,36 @@ def evaluation(ctx: DemoContext) -> None:
     ctx.ui.wait(lambda: outbox.counts().get("pending", 0) == 0, "evaluation delivered", 20)
 
 
+def evaluate_after_query(ctx: DemoContext) -> None:
+    """凡办必评: a query, not only an application, is offered 好差评; the rating reaches the
+    platform bound to the query's service record and this visit."""
+    session = _begin(ctx)
+    _search_open(ctx, "zfgjjzhcx", "KM-HPF-002")
+    ctx.tap("start_item")
+    _identify(ctx, face=False)
+    ctx.ui.wait_screen("result")
+    ctx.tap("finish")
+    ctx.ui.wait_screen("evaluate")
+    rateable = ctx.ui.on_main(lambda: ctx.app.journey.result.rateable)
+    ctx.expect(rateable is not None and rateable.kind == "query", "the query is not rateable")
+    visit_id = ctx.ui.on_main(lambda: ctx.app.session.visit_id)
+    ctx.shot("evaluate-query")
+    ctx.tap("level_4")
+    ctx.tap("eval_submit")
+    _ended(ctx, session)
+    outbox = ctx.app.terminal.outbox
+    ctx.ui.wait(lambda: outbox.counts().get("pending", 0) == 0, "evaluation delivered", 20)
+    platform = ctx.suite.platform.state
+    rows = platform.store.query(
+        "SELECT e.level, s.kind, s.item_code, v.visit_id FROM evaluations e "
+        "JOIN services s ON s.service_no = e.case_no "
+        "JOIN evaluation_visits v ON v.number = e.case_no WHERE e.case_no=?",
+        (rateable.number,))
+    ctx.expect(len(rows) == 1 and tuple(rows[0]) == (4, "query", "KM-HPF-002", visit_id),
+               f"platform holds no rating of the query for this visit: {rows}")
+    ctx.step("query rated 满意 (4) on the platform, bound to its service record and visit")
+
+
 def elderly_mode(ctx: DemoContext) -> None:
     """长辈版: larger text, fewer bigger tiles; a traffic-violation query by tile."""
     session = _begin(ctx)
@@ -236,6 +277,7 @@ def elderly_mode(ctx: DemoContext) -> None:
     ctx.ui.wait_screen("result")
     ctx.shot("result")
     ctx.tap("finish")
+    _skip_evaluation(ctx)
     _ended(ctx, session)
     ctx.expect(ctx.ui.on_main(lambda: ctx.app.theme.mode) == "standard",
                "elderly mode survived the visit")
@@ -257,6 +299,7 @@ def paper_out(ctx: DemoContext) -> None:
     ctx.control("printer.clear")
     ctx.control("printer.paper", mm=20000)
     ctx.tap("finish")
+    _skip_evaluation(ctx)
     _ended(ctx, session)
 
 
@@ -268,6 +311,7 @@ JOURNEYS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("application_with_receipt", application_with_receipt),
     ("progress_by_receipt_qr", progress_by_receipt_qr),
     ("evaluation", evaluation),
+    ("evaluate_after_query", evaluate_after_query),
     ("elderly_mode", elderly_mode),
     ("printer_paper_out", paper_out),
 ]

@@ -1,6 +1,8 @@
 """Applications and their progress: case numbers, idempotent submission, state over time.
 
-A case number (办件编号) is ``530100`` + YYYYMMDD + a 6-digit serial of that day. The same
+A case number (办件编号) is ``530100`` + YYYYMMDD + 6 random digits, unique across cases and
+service records (never a serial: a number says nothing of how many came before, and
+progress and evaluation answer only the case's own citizen — ``ownership.py``). The same
 terminal + idempotency key always yields the same case (and the same key with different
 content is a conflict). A case moves 已提交 → 已受理 → 审查中 → 已办结 as time passes
 (``step_s`` seconds per state, so demos and tests can watch it move). The promised date
@@ -13,6 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import secrets
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from kiosk.calendar_cn import WorkingCalendar
@@ -57,11 +62,8 @@ class Cases:
                     raise CaseError("idempotency_conflict", 409,
                                     "idempotency key already used for a different application")
                 return str(row["case_no"]), True
-            serial = conn.execute("SELECT COALESCE(MAX(serial), 0) + 1 FROM cases WHERE day=?",
-                                  (day,)).fetchone()[0]
-            if serial > 999999:
-                raise CaseError("capacity", 503, "daily case numbers exhausted")
-            case_no = f"530100{day}{serial:06d}"
+            case_no = fresh_number(conn, day)
+            serial = int(case_no[-6:])
             conn.execute(
                 "INSERT INTO cases VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (case_no, day, serial, item["code"], item["name"], item["flow"], holder_hash,
@@ -96,6 +98,22 @@ class Cases:
         rows = self.store.query("SELECT case_no, item_code, terminal_id, idempotency_key, "
                                 "created_at FROM cases ORDER BY case_no")
         return [dict(r) for r in rows]
+
+
+def fresh_number(conn: sqlite3.Connection, day: str,
+                 draw: Callable[[int], int] = secrets.randbelow) -> str:
+    """A number of ``day`` not yet used by a case or a service record (random, not serial)."""
+    has_services = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='services'").fetchone()
+    for _ in range(64):
+        number = f"530100{day}{draw(1_000_000):06d}"
+        if conn.execute("SELECT 1 FROM cases WHERE case_no=?", (number,)).fetchone():
+            continue
+        if has_services and conn.execute("SELECT 1 FROM services WHERE service_no=?",
+                                         (number,)).fetchone():
+            continue
+        return number
+    raise CaseError("capacity", 503, "no free case number today")
 
 
 def iso_time(ts: float) -> str:

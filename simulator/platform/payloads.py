@@ -1,6 +1,8 @@
 """Scanned-QR payloads the platform issues and checks (format shared with kiosk/payloads.py).
 
-- case number: ``530100`` + YYYYMMDD + 6-digit serial; progress QR ``EBT1:CASE:<case>``
+- case number: ``530100`` + YYYYMMDD + 6 random digits (never a serial); progress QR
+  ``EBT1:CASE:<case>:<sig>`` (signed: it proves the holder of the receipt, see
+  ``simulator/platform/ownership.py``)
 - evaluation: ``EBT1:EVAL:<case>:<expiry unix s>:<sig>``
 - e-licence: ``EBT1:LIC:<base64url(JSON), no padding>.<sig>``
 - electronic ID: ``EBT1:EID:<base64url(JSON)>.<sig>``
@@ -62,9 +64,20 @@ def _unb64(text: str) -> bytes:
         raise PayloadError("malformed") from None
 
 
-def case_qr(case_no: str) -> str:
-    """The receipt's progress QR payload."""
-    return f"EBT1:CASE:{case_no}"
+def case_qr(key: bytes, case_no: str) -> str:
+    """The receipt's progress QR payload, signed (the receipt's holder may read the case)."""
+    text = f"EBT1:CASE:{case_no}"
+    return f"{text}:{sig16(key, text)}"
+
+
+def verify_case_qr(key: bytes, payload: str) -> str:
+    """Return the case number of a genuine signed progress QR; raise PayloadError."""
+    parts = payload.split(":")
+    if len(parts) != 4 or parts[:2] != ["EBT1", "CASE"] or not CASE_RE.match(parts[2]):
+        raise PayloadError("malformed")
+    if not hmac.compare_digest(sig16(key, payload.rsplit(":", 1)[0]), parts[3].lower()):
+        raise PayloadError("bad_signature")
+    return parts[2]
 
 
 def evaluation_payload(key: bytes, case_no: str, expiry: int) -> str:

@@ -1,4 +1,7 @@
-"""Applications (idempotent), progress by case number, and evaluations (好差评)."""
+"""Applications (idempotent), progress by case number, and evaluations (好差评).
+
+Progress, the rate-later QR and a terminal's rating answer only the case's own citizen
+(:mod:`simulator.platform.ownership`: the session or the receipt's signed payload)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
-from simulator.platform import idnumber, payloads
+from simulator.platform import idnumber, ownership, payloads, routes_services
 from simulator.platform.cases import CaseError
 from simulator.platform.routes_citizen import require
 from simulator.platform.schemas import (
@@ -24,6 +27,8 @@ from simulator.platform.state import ApiError, PlatformState, get_state, termina
 router = APIRouter(prefix="/v1")
 State = Annotated[PlatformState, Depends(get_state)]
 CaseNo = Annotated[str, Path(pattern=CASE_PATTERN)]
+OptSession = Annotated[str | None, Header(alias="X-EBT-Session")]
+OptProof = Annotated[str | None, Header(alias="X-EBT-Proof", max_length=200)]
 
 
 def _api(exc: CaseError) -> ApiError:
@@ -48,13 +53,18 @@ def submit_application(code: str, body: ApplicationRequest, request: Request, st
         raise _api(exc) from None
     response.status_code = 200 if duplicate else 201
     return {"case_no": case_no, "duplicate": duplicate, "state": progress["state"],
-            "state_name": progress["state_name"], "progress_qr": payloads.case_qr(case_no),
-            "submitted_at": progress["submitted_at"]}
+            "state_name": progress["state_name"],
+            "progress_qr": payloads.case_qr(state.key, case_no),
+            "submitted_at": progress["submitted_at"],
+            "evaluation_qr": state.evaluations.qr(case_no, state.clock())["payload"]}
 
 
 @router.get("/cases/{case_no}/progress", response_model=ProgressResponse, tags=["applications"])
-def progress(case_no: CaseNo, state: State) -> Any:
-    """Where a case is and how it got there."""
+def progress(case_no: CaseNo, state: State, token: OptSession = None,
+             proof: OptProof = None) -> Any:
+    """Where a case is and how it got there (its own citizen only: session or the
+    receipt's signed QR in ``X-EBT-Proof``; anyone else gets 404)."""
+    ownership.authorise(state, case_no, token, proof, reading=True)
     case = state.cases.get(case_no)
     item = state.catalog.get(case["item_code"]) if case else None
     try:
@@ -66,8 +76,10 @@ def progress(case_no: CaseNo, state: State) -> Any:
 
 @router.get("/cases/{case_no}/evaluation-qr", response_model=EvaluationQrResponse,
             tags=["evaluation"])
-def evaluation_qr(case_no: CaseNo, state: State) -> Any:
-    """A signed QR payload to rate the case later on a phone."""
+def evaluation_qr(case_no: CaseNo, state: State, token: OptSession = None,
+                  proof: OptProof = None) -> Any:
+    """A signed QR payload to rate the case later on a phone (its own citizen only)."""
+    ownership.authorise(state, case_no, token, proof)
     try:
         return state.evaluations.qr(case_no, state.clock())
     except CaseError as exc:
@@ -75,10 +87,11 @@ def evaluation_qr(case_no: CaseNo, state: State) -> Any:
 
 
 def _evaluate(state: PlatformState, case_no: str, level: int, reason: str, key: str,
-              channel: str, response: Response) -> dict[str, Any]:
+              channel: str, response: Response, terminal_id: str = "",
+              visit_id: str = "") -> dict[str, Any]:
     try:
         result, duplicate = state.evaluations.evaluate(case_no, level, reason, key, channel,
-                                                       state.clock())
+                                                       state.clock(), terminal_id, visit_id)
     except CaseError as exc:
         raise _api(exc) from None
     response.status_code = 200 if duplicate else 201
@@ -86,10 +99,13 @@ def _evaluate(state: PlatformState, case_no: str, level: int, reason: str, key: 
 
 
 @router.post("/evaluations", response_model=EvaluationResponse, tags=["evaluation"])
-def evaluate(body: EvaluationRequest, state: State, response: Response) -> Any:
-    """Rate a case (one per case; levels 1-2 need a reason)."""
+def evaluate(body: EvaluationRequest, request: Request, state: State, response: Response,
+             token: OptSession = None) -> Any:
+    """Rate a case or service (one per case, one per visit; levels 1-2 need a reason);
+    only its own citizen may: the session, or the receipt's signed payload in ``proof``."""
+    ownership.authorise(state, body.case_no, token, body.proof)
     return _evaluate(state, body.case_no, body.level, body.reason, body.idempotency_key,
-                     body.channel, response)
+                     body.channel, response, terminal_of(request), body.visit_id)
 
 
 @router.post("/evaluations/by-qr", response_model=EvaluationResponse, tags=["evaluation"])
@@ -103,3 +119,6 @@ def evaluate_by_qr(body: QrEvaluationRequest, state: State, response: Response) 
                      response)
 
 
+
+
+router.include_router(routes_services.router)

@@ -172,6 +172,7 @@ class ApplicationResponse(BaseModel):
     state_name: str
     progress_qr: str
     submitted_at: str
+    evaluation_qr: str = ""
 
 
 class ProgressStep(BaseModel):
@@ -206,6 +207,33 @@ class EvaluationRequest(BaseModel):
     reason: str = Field(default="", max_length=500)
     idempotency_key: str = KEY_FIELD
     channel: str = Field(default="terminal", max_length=20)
+    proof: str = Field(default="", max_length=200,
+                       description="the receipt's signed EBT1:EVAL or EBT1:CASE payload "
+                                   "(or send the citizen's X-EBT-Session)")
+    visit_id: str = Field(default="", max_length=64,
+                          description="the terminal's visit: one rating per visit")
+
+
+class ServiceRequest(BaseModel):
+    """A service the terminal completed (好差评 办件信息), so it can be rated."""
+
+    item_code: str = Field(max_length=64)
+    kind: str = Field(pattern=r"^(query|certificate|guide|payment|appointment|progress)$")
+    reference: str = Field(default="", max_length=64,
+                           description="certificate verification code, pay code, booking …")
+    visit_id: str = Field(default="", max_length=64)
+    idempotency_key: str = KEY_FIELD
+
+
+class ServiceResponse(BaseModel):
+    """The registered service and the signed payload to rate it."""
+
+    service_no: str
+    kind: str
+    item_code: str
+    item_name: str
+    duplicate: bool
+    evaluation_qr: str
 
 
 class QrEvaluationRequest(BaseModel):

@@ -22,6 +22,7 @@ from simulator.platform.identity import FaceChecker, Sessions
 from simulator.platform.notifier import Notifier
 from simulator.platform.payments import Payments
 from simulator.platform.seal import SealAuthority
+from simulator.platform.services import ServiceRecords
 from simulator.platform.store import Store
 
 DEMO_TERMINAL_ID = "KM-DEMO-0001"
@@ -79,7 +80,9 @@ class PlatformState:
         items = catalog.changes(None)["items"]
         points = service_points.build_points(items, seed)
         secrets = dict(terminal_secrets or {DEMO_TERMINAL_ID: DEMO_SECRET})
-        return cls(seed, key, catalog, store, cases, Evaluations(cases, key), Sessions(),
+        services = ServiceRecords(store)
+        return cls(seed, key, catalog, store, cases, Evaluations(cases, key, services),
+                   Sessions(),
                    FaceChecker(), Faults(), points, secrets, signing.NonceWindow(),
                    Payments(store), FiscalReceipts(store, key), Notifier(secrets),
                    SealAuthority(), Downloads(store, key),

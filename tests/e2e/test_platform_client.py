@@ -13,6 +13,7 @@ import skimage.data
 
 from kiosk.platform import errors, signing
 from kiosk.platform.client import PlatformClient
+from kiosk.platform.service_client import ServiceClient
 from simulator.platform import idnumber, payloads
 from simulator.platform.server import PlatformServer
 
@@ -108,44 +109,53 @@ def test_query_certificate_and_session_end(client: PlatformClient, session: str)
         client.query("KM-HPF-002", session)
 
 
-def test_application_is_idempotent_and_progresses(client: PlatformClient, session: str) -> None:
+def test_application_is_idempotent_and_progresses(client: PlatformClient, session: str,
+                                                  server: PlatformServer) -> None:
     form = {"amount": "20000", "bank": "工商银行"}
     first = client.submit_application("KM-HPF-004", session, form, [], "app-key-0001")
     assert payloads.CASE_RE.match(first.case_no) and not first.duplicate
-    assert first.progress_qr == f"EBT1:CASE:{first.case_no}"
+    assert payloads.verify_case_qr(server.state.key, first.progress_qr) == first.case_no
     again = client.submit_application("KM-HPF-004", session, form, [], "app-key-0001")
     assert again.case_no == first.case_no and again.duplicate
     with pytest.raises(errors.Conflict):
         client.submit_application("KM-HPF-004", session, {"amount": "1"}, [], "app-key-0001")
     other = client.submit_application("KM-HPF-004", session, form, [], "app-key-0002")
     assert other.case_no != first.case_no
-    assert client.progress(first.case_no).state == "submitted"
+    services = ServiceClient(client)
+    assert services.progress(first.case_no, token=session).state == "submitted"
     deadline = time.monotonic() + 10
-    while not client.progress(first.case_no).completed and time.monotonic() < deadline:
+    while not services.progress(first.case_no, proof=first.progress_qr).completed \
+            and time.monotonic() < deadline:
         time.sleep(0.2)
-    done = client.progress(first.case_no)
+    done = services.progress(first.case_no, proof=first.progress_qr)
     assert done.completed and [h["state"] for h in done.history] == [
         "submitted", "accepted", "reviewing", "completed"]
     with pytest.raises(errors.NotFound):
-        client.progress("53010019990101000001")
+        services.progress("53010019990101000001", token=session)
+    with pytest.raises(errors.NotFound):      # nobody's proof: the number alone reads nothing
+        services.progress(first.case_no)
 
 
 def test_evaluation_rules_and_qr(client: PlatformClient, session: str,
                                  server: PlatformServer) -> None:
-    case = client.submit_application("KM-CIVIL-005", session, {}, [], "eval-case-01").case_no
+    receipt = client.submit_application("KM-CIVIL-005", session, {}, [], "eval-case-01")
+    case, proof = receipt.case_no, receipt.evaluation_qr
+    services = ServiceClient(client)
     with pytest.raises(errors.RequestRejected) as exc:
-        client.evaluate(case, 2, "  ", "eval-key-01")
+        services.evaluate(case, 2, "  ", "eval-key-01", proof=proof)
     assert exc.value.code == "reason_required"
-    rated = client.evaluate(case, 2, "排队时间长", "eval-key-01")
+    with pytest.raises(errors.NotFound):      # no proof, no session: not this citizen's
+        services.evaluate(case, 2, "排队时间长", "eval-key-01")
+    rated = services.evaluate(case, 2, "排队时间长", "eval-key-01", proof=proof)
     assert rated.bad_review and rated.level_name == "不满意"
-    assert client.evaluate(case, 2, "排队时间长", "eval-key-01").duplicate
+    assert services.evaluate(case, 2, "排队时间长", "eval-key-01", proof=proof).duplicate
     with pytest.raises(errors.Conflict):
-        client.evaluate(case, 5, "", "eval-key-02")
-    qr = client.evaluation_qr(case)
+        services.evaluate(case, 5, "", "eval-key-02", token=session)
+    qr = services.evaluation_qr(case, token=session)
     assert payloads.verify_evaluation(server.state.key, qr.payload) == case
     case2 = client.submit_application("KM-CIVIL-005", session, {}, [], "eval-case-02").case_no
     later = client._request("POST", "/v1/evaluations/by-qr", idempotent=False, json_body={
-        "payload": client.evaluation_qr(case2).payload, "level": 5,
+        "payload": services.evaluation_qr(case2, token=session).payload, "level": 5,
         "idempotency_key": "phone-key-1"}).json()
     assert later["case_no"] == case2 and later["channel"] == "qr"
 
@@ -210,7 +220,7 @@ def test_malformed_bodies_are_data_errors(client: PlatformClient,
 def test_maintenance_window(client: PlatformClient, server: PlatformServer) -> None:
     server.faults.set(maintenance=True, maintenance_retry_after_s=1)
     with pytest.raises(errors.MaintenanceError) as exc:
-        client.progress("53010020261121000001")
+        ServiceClient(client).progress("53010020261121000001")
     assert exc.value.retry_after == 1.0 and exc.value.status == 503
 
 

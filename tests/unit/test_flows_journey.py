@@ -14,6 +14,7 @@ from kiosk.flows.journey import Journey
 from kiosk.flows.ports import FlowPorts
 from kiosk.flows.steps import Step, steps_for
 from kiosk.session import Session
+from simulator.platform.idnumber import SAMPLE_IDS
 from simulator.platform.server import PlatformServer
 from tests.unit.flow_rig import RecordingPrinter, face_photo, flow_ports
 
@@ -71,7 +72,14 @@ def test_query_identifies_with_card_and_face_then_prints_a_slip(ports: FlowPorts
     assert rows and all(len(r) == 2 for r in rows)
     assert journey.print_receipt()
     assert ports.printer.docs  # type: ignore[union-attr]
-    assert journey.advance() is Step.DONE  # no case: no evaluation offered
+    assert journey.advance() is Step.EVALUATE  # 凡办必评: a query is rated too
+    rateable = journey.result.rateable
+    assert rateable is not None and rateable.kind == "query"
+    assert journey.evaluation_later() == rateable.proof
+    assert journey.evaluate(4)
+    assert journey.step is Step.DONE
+    answer = ports.outbox.deliver(journey.result.evaluation_key, 10)
+    assert answer is not None and answer.case_no == rateable.number
 
 
 def test_a_rejected_face_keeps_the_citizen_on_identify(
@@ -138,22 +146,60 @@ def test_platform_down_queues_the_application_and_says_so(
     assert ports.outbox.result(key) is not None
 
 
-def test_progress_by_case_number_and_unknown_case(ports: FlowPorts) -> None:
-    session = Session()
-    app = Journey(_item(ports, "application"), session, ports)
+class OtherCard(Card):
+    """Another citizen (a valid ID number that is not the applicant's)."""
+
+    name = "王秀英"
+    id_number = SAMPLE_IDS[1]
+
+
+def _case(ports: FlowPorts) -> Journey:
+    app = Journey(_item(ports, "application"), Session(), ports)
     app.advance()
     app.identify_card(Card(), face_photo())
     app.accept_commitment()
     app.submit_form({}, [])
-    case_no = app.result.case_no
+    assert app.result.case is not None
+    return app
 
+
+def test_progress_by_typed_number_asks_the_owner_to_identify(ports: FlowPorts) -> None:
+    case_no = _case(ports).result.case_no
     progress = Journey(_item(ports, "progress"), Session(), ports)
     assert progress.step is Step.CASE_ENTRY
-    assert not progress.enter_case("53010020000101999999")
-    assert progress.message is not None and progress.message.code == "not_found"
-    assert progress.enter_case(case_no)
-    assert progress.step is Step.RESULT
+    assert progress.enter_case(case_no) and progress.step is Step.IDENTIFY
+    assert progress.identify_card(Card(), face_photo()), progress.message
+    assert progress.step is Step.RESULT and progress.message is None
     assert dict(progress.result_rows())["办件编号"] == case_no
+    assert progress.result.rateable is not None  # the owner may rate the case
+
+
+def test_a_guessed_case_number_cannot_be_read_or_rated(ports: FlowPorts) -> None:
+    case_no = _case(ports).result.case_no
+    session = Session()
+    stranger = Journey(_item(ports, "progress"), session, ports)
+    stranger.enter_case(case_no)
+    assert stranger.identify_card(OtherCard(), face_photo())
+    assert stranger.step is Step.RESULT and stranger.result.progress is None
+    assert stranger.message is not None and stranger.message.code == "not_found"
+    assert stranger.result.rateable is None
+    # the same answer as for a number nobody has
+    other = Journey(_item(ports, "progress"), session, ports)
+    assert not other.enter_case("53010020000101999999")
+    assert other.message is not None and other.message.code == "not_found"
+    # a forged receipt QR is no proof either
+    forged = Journey(_item(ports, "progress"), Session(), ports)
+    assert not forged.enter_case(case_no, f"EBT1:CASE:{case_no}:0123456789abcdef")
+    assert forged.message is not None and forged.message.code == "not_found"
+
+
+def test_progress_by_the_receipts_signed_qr_needs_no_identity(ports: FlowPorts) -> None:
+    receipt = _case(ports).result.case
+    assert receipt is not None and receipt.progress_qr.count(":") == 3
+    progress = Journey(_item(ports, "progress"), Session(), ports)
+    assert progress.enter_case(receipt.case_no, receipt.progress_qr)
+    assert progress.step is Step.RESULT and not progress.session.identified
+    assert progress.result.progress is not None
 
 
 def test_printer_out_of_paper_keeps_the_qr_on_screen(ports: FlowPorts) -> None:

@@ -56,6 +56,10 @@ def test_a_guide_item_is_read_without_identity(ports: FlowPorts) -> None:
     session = Session()
     journey = Journey(_item(ports, "KM-TAX-014"), session, ports)
     assert journey.step is Step.GUIDE and not journey.needs_identity
+    assert journey.advance() is Step.EVALUATE   # a guide read is rated too (凡办必评)
+    rateable = journey.result.rateable
+    assert rateable is not None and rateable.kind == "guide"
+    journey.skip_evaluation()
     assert journey.advance() is Step.DONE
     assert session.identity is None and not session.identified
 

@@ -119,3 +119,13 @@ def test_classify_never_raises_and_rejections_are_safe(raw: bytes) -> None:
     if isinstance(result, Rejected):
         assert result.message_zh and result.message_en
         assert result.length == len(raw)
+
+
+def test_a_signed_case_qr_carries_its_proof() -> None:
+    number = "53010020261121483920"
+    text = f"EBT1:CASE:{number}:0123456789abcdef"
+    payload = classify(text.encode())
+    assert isinstance(payload, CaseNumber) and payload.number == number
+    assert payload.proof == text and text not in repr(payload)
+    assert classify(f"EBT1:CASE:{number}".encode()) == CaseNumber(number)
+    assert isinstance(classify(f"EBT1:CASE:{number}:xyz".encode()), Rejected)

@@ -66,7 +66,12 @@ def test_licences_of_every_type_verify_and_hold_no_clear_id() -> None:
 
 
 def test_case_qr_shape() -> None:
-    assert payloads.case_qr(CASE) == f"EBT1:CASE:{CASE}"
+    qr = payloads.case_qr(KEY, CASE)
+    assert qr.startswith(f"EBT1:CASE:{CASE}:") and payloads.verify_case_qr(KEY, qr) == CASE
+    with pytest.raises(payloads.PayloadError):
+        payloads.verify_case_qr(KEY, qr[:-1] + ("0" if qr[-1] != "0" else "1"))
+    with pytest.raises(payloads.PayloadError):
+        payloads.verify_case_qr(KEY, f"EBT1:CASE:{CASE}")
     assert payloads.CASE_RE.match(CASE) and not payloads.CASE_RE.match(CASE[:-1])
 
 
