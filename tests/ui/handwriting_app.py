@@ -107,8 +107,8 @@ def _tap(widget: Any) -> None:
 
 
 def drive(app: PadApp, out: Path, char: str) -> dict[str, Any]:
-    main = MainThread(20)
-    if not app.started.wait(30):
+    main = MainThread(60)
+    if not app.started.wait(120):
         raise RuntimeError("the app did not start")
     time.sleep(0.5)
     data = StrokeSet.load(STROKES)
@@ -130,7 +130,7 @@ def drive(app: PadApp, out: Path, char: str) -> dict[str, Any]:
             touch.touch_up()
         main.call(write)
         time.sleep(0.05)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while main.call(lambda: app.pad.busy or not app.pad.candidates):
         if time.monotonic() > deadline:
             raise RuntimeError("no candidates")
@@ -160,7 +160,7 @@ def drive(app: PadApp, out: Path, char: str) -> dict[str, Any]:
         touch.touch_up()
         app.pad.surface.undo()
     main.call(write_and_undo)
-    app.pad._executor.submit(lambda: None).result(timeout=20)   # the stale answer is posted
+    app.pad._executor.submit(lambda: None).result(timeout=60)   # the stale answer is posted
     main.call(lambda: None)
     main.call(lambda: None)
     stale = main.call(lambda: (list(app.pad.candidates), app.pad.busy))
@@ -196,7 +196,7 @@ def main() -> int:
         except Exception:
             result["error"] = traceback.format_exc()
         finally:
-            MainThread(20).call(app.stop)
+            MainThread(60).call(app.stop)
 
     threading.Thread(target=script, daemon=True).start()
     app.run()

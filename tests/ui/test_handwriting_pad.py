@@ -28,7 +28,7 @@ def _run(tmp_path: Path, char: str) -> dict[str, Any]:
     assert result_file.exists(), done.stdout[-2000:] + done.stderr[-3000:]
     result: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
     assert "error" not in result, result["error"]
-    assert done.returncode == 0
+    assert done.returncode == 0, done.stderr[-3000:]
     return result
 
 
