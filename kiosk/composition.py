@@ -24,10 +24,12 @@ from drivers.idcard.poller import CardPoller
 from drivers.registry import DriverRegistry
 from kiosk.config import TerminalConfig
 from kiosk.fault_history import FaultHistory
+from kiosk.flows.categories import CategoryUsage
 from kiosk.faults import FaultLog
 from kiosk.flows.output import CertificateOutput
 from kiosk.flows.ports import FlowPorts
 from kiosk.i18n import Translator
+from kiosk.money_setup import MoneyServices, build_money
 from kiosk.pin import PinGuard, hash_pin
 from kiosk.platform.catalog_cache import CatalogCache
 from kiosk.platform.errors import PlatformError
@@ -38,6 +40,7 @@ from kiosk.secrets import Secrets
 from kiosk.session import Session
 from kiosk.storage import DamagedState, open_rebuildable
 from kiosk.telemetry import UsageCounters
+from kiosk.update import order_update, release_version, report_outcome
 from kiosk.voice import AudioSink, Voice, build_voice
 
 log = logging.getLogger(__name__)
@@ -69,9 +72,12 @@ class Terminal:
     #: the operator PIN's scrypt hash from the secrets (None: the demo's clear
     #: ``[terminal] operator_pin``, hashed here), and where its throttle lives
     pin_hash: str | None = None
+    state_dir: Path = Path("var")
     pin_state: Path = Path("var/pin-throttle.json")
     _demo_pin: tuple[str, str] = ("", "")
     fault_history: FaultHistory | None = None
+    money: MoneyServices | None = None
+    category_usage: CategoryUsage | None = None
 
     @property
     def terminal_id(self) -> str:
@@ -135,6 +141,9 @@ class Terminal:
         if self.poller is not None:
             self.poller.stop()
         self.outbox.stop()
+        if self.money is not None:
+            self.money.close()
+            self.money = None
         if isinstance(self.pinyin, PinyinStore):
             self.pinyin.close()
         self.voice.close()
@@ -171,18 +180,26 @@ def build_terminal(config: TerminalConfig, audio_sink: AudioSink, *,
                       bus=bus, terminal_id=config.terminal.id)
     ports.certificate_output = CertificateOutput(
         config.certificate.lp_queue)
+    money = build_money(config, bus, base_dir, start_threads)
+    ports.money, ports.payments, ports.booking, ports.a4 = (
+        money.money, money.payments, money.booking, money.a4)
+    ports.payment_countdown_s = config.payments.countdown_s
     counters = UsageCounters(bus)
     terminal = Terminal(config=config, bus=bus, translator=translator, voice=voice,
                         platform=platform, catalog=catalog, search=CatalogSearch([]),
                         outbox=outbox, ports=ports, counters=counters, devices=devices,
                         device_errors=errors, pinyin=pinyin, faults=faults,
-                        fault_history=FaultHistory(bus))
+                        fault_history=FaultHistory(bus), money=money)
+    terminal.category_usage = CategoryUsage(state_dir / "category-usage.json", bus, catalog)
     counters.device_cache.update(terminal.device_states())
     terminal.refresh_catalog()
     if "idcard" in devices:
         terminal.poller = CardPoller(devices["idcard"], bus)  # type: ignore[arg-type]
     terminal.pin_hash = (secrets or Secrets()).operator_pin_hash
     terminal.pin_state = state_dir / "pin-throttle.json"
+    report_outcome(state_dir, faults)          # a rolled-back update becomes a fault
+    terminal.state_dir = state_dir
+    terminal.counters.handlers["update"] = lambda args: order_update(state_dir, args)
     terminal.agent = _build_agent(terminal, state_dir)
     if start_threads:
         outbox.start()
@@ -232,7 +249,8 @@ def _build_agent(terminal: Terminal, state_dir: Path) -> Any:
             fleet[key] = str(_under(state_dir.parent, str(fleet[key])))
     try:
         return agent_from_config(fleet, terminal.counters.snapshot_for(terminal),
-                                 terminal.counters.command_handlers(terminal), "0.1.0")
+                                 terminal.counters.command_handlers(terminal),
+                                 release_version())
     except ValueError as exc:
         log.error("fleet agent not started: %s", exc)
         terminal.device_errors["fleet"] = str(exc)

@@ -34,7 +34,8 @@ OUT_OF_SERVICE_SCREENS = frozenset({"attract", "maintenance"})
 #: journey step -> the screen that shows it
 STEP_SCREENS = {Step.GUIDE: "guide", Step.IDENTIFY: "identify", Step.COMMITMENT: "commitment",
                 Step.FORM: "form", Step.CASE_ENTRY: "progress", Step.RESULT: "result",
-                Step.EVALUATE: "evaluate"}
+                Step.EVALUATE: "evaluate", Step.PAY_SETUP: "pay_setup", Step.PAY: "pay",
+                Step.BOOK: "book"}
 HISTORY_LIMIT = 20
 
 
@@ -131,6 +132,7 @@ class VisitController:
     def start_progress(self, open_screen: bool = True) -> Journey:
         """办件进度查询 for any case."""
         self.journey = Journey(progress_item(), self.session, self.terminal.ports)
+        self.terminal.bus.publish("journey.started", {"item": "", "flow": "progress"})
         if open_screen:
             self.show_step()
         return self.journey
@@ -234,6 +236,10 @@ class VisitController:
     def end_visit(self) -> None:
         """Wipe everything the visit held and return to the attract screen."""
         self._close_warning()
+        if self.journey is not None:
+            release = self.journey.abandon()     # stop a payment wait; a held place goes back
+            if release is not None:
+                self._spawn(release)
         token = self.session.identity_token
         self.session.wipe()
         if token:

@@ -27,10 +27,12 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk.calendar_cn import format_time
 from kiosk.composition import Terminal
 from kiosk.config import TerminalConfig
 from kiosk.flows.journey import Journey
 from kiosk.gc_policy import CollectionPolicy
+from kiosk.i18n import N_
 from kiosk.session import Session
 from kiosk.visit import VisitController
 from kiosk.voice import prompt_for
@@ -42,6 +44,8 @@ from screens.widgets import IdleWarning
 log = logging.getLogger(__name__)
 SCREENS_DIR = Path(__file__).resolve().parent
 ConfigLoader = Callable[[], TerminalConfig]
+#: said when there is no help screen on this terminal (the 12345 government hotline)
+HELP_FALLBACK = N_("如需帮助，请拨打政务服务便民热线12345，或向现场工作人员求助。")
 
 #: screen name -> "module:Class" (each module has a .kv file of the same name)
 SCREENS: dict[str, str] = {
@@ -56,6 +60,9 @@ SCREENS: dict[str, str] = {
     "result": "screens.result:ResultScreen",
     "evaluate": "screens.evaluate:EvaluateScreen",
     "progress": "screens.progress:ProgressScreen",
+    "pay_setup": "screens.pay_setup:PaySetupScreen",
+    "pay": "screens.pay:PayScreen",
+    "book": "screens.book:BookScreen",
     "map": "screens.map:MapScreen",
     "settings": "screens.settings:SettingsScreen",
     "maintenance": "screens.maintenance:MaintenanceScreen",
@@ -66,10 +73,13 @@ class KioskApp(App):
     """Hosts the screens for one terminal; the root widget is a ScreenManager."""
 
     lang = StringProperty("zh_CN")
-    theme = ObjectProperty(None)
+    #: rebind: Theme.apply dispatches it so every kv rule re-runs in the order it was applied
+    theme = ObjectProperty(None, rebind=True)
     busy = StringProperty("")
     #: mirrors the controller's out-of-service state for kv rules (the attract notice)
     out_of_service = BooleanProperty(False)
+    #: the date and time on the permanent bar (``11月29日 15:50``)
+    clock_text = StringProperty("")
 
     def __init__(self, terminal: Terminal, *, orientation: str = "portrait",
                  voice_enabled: bool = True, collector: CollectionPolicy | None = None,
@@ -124,6 +134,8 @@ class KioskApp(App):
         Window.bind(on_touch_down=lambda *_a: self.visit.touch())
         Window.bind(on_request_close=lambda *_a, **_k: not self.closable)
         Clock.schedule_interval(lambda _dt: self.visit.tick(), 0.5)
+        self._update_clock()
+        Clock.schedule_interval(lambda _dt: self._update_clock(), 15)
         Clock.schedule_once(lambda _dt: self.first_frame_event.set(), 0)
         return manager
 
@@ -155,6 +167,19 @@ class KioskApp(App):
         self.service_points = list(points or [])
         if self.root.current in ("attract", "map"):
             self._refresh_current()
+
+    def _update_clock(self) -> None:
+        now = self.terminal.ports.now()
+        text = f"{now.month}月{now.day}日 {format_time(now)}"
+        if text != self.clock_text:
+            self.clock_text = text
+
+    def call_for_help(self) -> None:
+        """一键求助: the help screen (the ticket to the operators is raised from there)."""
+        if self.root is not None and self.root.has_screen("help"):
+            self.go("help")
+        else:
+            self.speak(HELP_FALLBACK)
 
     # -- text and voice ----------------------------------------------------------------
     def tr(self, message: str, *_deps: Any) -> str:
@@ -257,6 +282,12 @@ class KioskApp(App):
         browse = self.root.get_screen("browse")
         browse.mode, browse.group = mode, ""
         self.visit.browse(mode)
+
+    def browse_category(self, key: str) -> None:
+        """A home-screen category's items."""
+        browse = self.root.get_screen("browse")
+        browse.mode, browse.group = "category", key
+        self.visit.browse("category")
 
     def start_progress(self, case_no: str = "", open_screen: bool = True) -> None:
         """办件进度查询 for any case; with ``case_no`` look it up at once."""

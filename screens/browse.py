@@ -6,6 +6,7 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
+from kiosk.flows.categories import BY_KEY, items_in
 from screens.widgets import EbtButton, KioskScreen
 
 
@@ -13,8 +14,9 @@ class BrowseScreen(KioskScreen):
     """Groups on the first level, the group's items on the second."""
 
     prompt = "browse"
-    mode = StringProperty("department")   # department or event
+    mode = StringProperty("department")   # department, event, or a home-screen category
     group = StringProperty("")
+    heading = StringProperty("")
     _built: tuple = ()
 
     def choose(self, mode: str) -> None:
@@ -26,10 +28,11 @@ class BrowseScreen(KioskScreen):
         """List groups, or the chosen group's items."""
         app = self.app
         catalog = app.terminal.catalog
-        key = (self.mode, self.group, app.lang, catalog.version)
+        key = (self.mode, self.group, app.lang, app.theme.mode, catalog.version)
         if key == self._built:
             return
         self._built = key
+        self.heading = ""
         box = self.ids.list
         box.clear_widgets()
         height = app.theme.target * 1.3
@@ -43,9 +46,15 @@ class BrowseScreen(KioskScreen):
                 button.bind(on_release=lambda _b, k=key: self._open(k))
                 box.add_widget(button)
             return
-        items = [i for i in catalog.items()
-                 if (i.department == self.group if self.mode == "department"
-                     else self.group in i.life_events)]
+        if self.mode == "category":
+            category = BY_KEY.get(self.group)
+            items = items_in(category, catalog.items()) if category else []
+            if category is not None:
+                self.heading = category.name if app.lang == "zh_CN" else category.name_en
+        else:
+            items = [i for i in catalog.items()
+                     if (i.department == self.group if self.mode == "department"
+                         else self.group in i.life_events)]
         for item in sorted(items, key=lambda i: -i.popularity):
             button = EbtButton(text=item.name, ebt_id=f"item_{item.code}", size_hint_y=None,
                                height=height)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.flows.journey import A4_PRINTED
 from kiosk.flows.outcome import outcome_of
 from kiosk.flows.steps import Step
 from kiosk.i18n import N_
@@ -22,12 +23,17 @@ class ResultScreen(KioskScreen):
     prompt = "result"
     qr = StringProperty("")
     heading = StringProperty("")
+    ok = BooleanProperty(True)
+    key_label = StringProperty("")
+    key_value = StringProperty("")
+    next_step = StringProperty("")
 
     def wipe(self) -> None:
         """Rows (the citizen's masked name and ID, results), heading and QR go."""
         super().wipe()
         self.ids.rows.clear_widgets()
         self.qr, self.heading = "", ""
+        self.key_label = self.key_value = self.next_step = ""
 
     def refresh(self) -> None:
         """Render the journey's outcome (decided in the core, ``kiosk.flows.outcome``)."""
@@ -37,8 +43,13 @@ class ResultScreen(KioskScreen):
         box.clear_widgets()
         if journey is None:
             return
-        outcome = outcome_of(journey)
+        outcome = outcome_of(journey, app.terminal.ports.now().date())
         self.heading = app.tr(outcome.heading)
+        self.ok = outcome.ok
+        self.key_label = app.tr(outcome.key_label) if outcome.key_label else ""
+        self.key_value = outcome.key_value
+        self.next_step = (app.tr(outcome.next_step).format(**outcome.next_values)
+                          if outcome.next_step else "")
         box.add_widget(EbtLabel(text=outcome.item_name, bold=True))
         if outcome.who:
             box.add_widget(EbtLabel(text=app.tr("办理人") + "：" + outcome.who,
@@ -68,7 +79,9 @@ class ResultScreen(KioskScreen):
         if journey is None:
             return
         if journey.printed:
-            self.notice = self.app.tr("打印完成，请取走凭条。")
+            self.notice = self.app.tr(
+                A4_PRINTED if journey.result.a4_printed
+                else journey.message.message if journey.message else "打印完成，请取走凭条。")
             self.ids.print_button.disabled = True
         else:
             self.notice = self.app.tr(journey.message.message) if journey.message else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.app import App
 from kivy.core.text import LabelBase
 from kivy.event import EventDispatcher
 from kivy.metrics import dp
@@ -93,5 +94,23 @@ class Theme(EventDispatcher):
         self.radius = dp(profile.body_dp * 0.5)
         self.line_height = profile.line_spacing
         self.max_tiles = profile.max_tiles
-        self.tile_cols = 2 if profile.max_tiles <= 6 else 3
+        self.tile_cols = 1 if profile.max_tiles <= 4 else 2 if profile.max_tiles <= 6 else 3
         self.mode, self.scheme = mode, scheme
+        self._reapply_rules()
+
+    def _reapply_rules(self) -> None:
+        """Re-run every ``app.theme.*`` kv expression in the order the rules were applied.
+
+        A widget's property may be set by a base rule (``<EbtLabel>: color:
+        app.theme.text``) and by an override (``color: app.theme.fg_accent``). The setters
+        above fire each rule when *its* token changes, in token order, so the base rule
+        could run last and win (``title`` is set after ``body``), or the override's token
+        did not change at all (``fg_accent`` is #000000 in both dark schemes) and never
+        ran: 身份证 went yellow on the white card after high_contrast_dark →
+        yellow_on_black. Dispatching the app's ``theme`` property re-evaluates every
+        expression through it; Kivy calls observers first bound, first called, i.e. base
+        rules before overrides, exactly as when the widget was built.
+        """
+        app = App.get_running_app()
+        if app is not None and getattr(app, "theme", None) is self:
+            app.property("theme").dispatch(app)

@@ -25,6 +25,7 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
 
 
 class EbtLabel(Label):
@@ -44,10 +45,11 @@ class EbtButton(ButtonBehavior, Label):
 
 
 class TopBar(BoxLayout):
-    """Title plus back, home, repeat-prompt, elderly-mode and settings controls."""
+    """The permanent bar: back, home, say-again and call-for-help; the title and the time."""
 
     title = StringProperty("")
     show_back = BooleanProperty(True)
+    show_home = BooleanProperty(True)
 
 
 class KeyPad(GridLayout):
@@ -130,3 +132,20 @@ class KioskScreen(Screen):
     def demo(self, **state: Any) -> None:
         """Fill the screen with representative content for audits (override when needed)."""
         self.refresh()
+
+
+class CategoryTile(ButtonBehavior, BoxLayout):
+    """A home-screen tile: a pictogram (a character in a coloured disc), the category's name
+    and, when a device it needs is down, a warning line — so the citizen knows before
+    starting."""
+
+    ebt_id = StringProperty("")
+    glyph = StringProperty("")
+    label = StringProperty("")
+    warning = StringProperty("")
+
+
+class OutcomeIcon(Widget):
+    """✓ in a disc when done, ⚠ (a triangle with "!") when not: a shape, not colour alone."""
+
+    ok = BooleanProperty(True)
