@@ -171,6 +171,21 @@ class CertificateSection:
     """``[certificate]``: where A4 certificates print (empty: a slip with the QR)."""
 
     lp_queue: str = spec("", pattern=(r"[A-Za-z0-9_.-]*", "a CUPS queue name or empty"))
+    ipp_uri: str = spec("", pattern=(r"(ipps?://\S+)?", "empty or an ipp:// queue address"),
+                        doc="A4 through CUPS followed over IPP (preferred over lp_queue)")
+    a4_ledger_db: str = "var/a4/jobs.sqlite3"
+
+
+@dataclass(frozen=True)
+class PaymentsSection:
+    """``[payments]``: where the platform's payment notifications reach this terminal."""
+
+    notify_host: str = "127.0.0.1"
+    notify_port: int = spec(0, range=(0, 65535), doc="0: any free port")
+    advertised_host: str = ""       # the address the platform uses, when not notify_host
+    ledger_db: str = "var/payments/ledger.sqlite3"
+    countdown_s: float = spec(300.0, range=(30, 1800))
+    poll_s: float = spec(3.0, range=(0.2, 60))
 
 
 @dataclass(frozen=True)
@@ -184,6 +199,7 @@ class TerminalConfig:
     voice: VoiceSection = field(default_factory=VoiceSection)
     fleet: FleetSection = field(default_factory=FleetSection)
     certificate: CertificateSection = field(default_factory=CertificateSection)
+    payments: PaymentsSection = field(default_factory=PaymentsSection)
 
     def device_table(self, name: str) -> dict[str, Any] | None:
         """The driver's view of device ``name`` (a plain table), or None if not configured."""

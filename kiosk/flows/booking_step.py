@@ -53,8 +53,9 @@ class BookingFlow:
             return N_("预约服务暂不可用，请到窗口办理或稍后再试。")
         try:
             self.state.venues = self.ports.booking.venues(self.item.code)
-            self.state.mine = [b for b in self.ports.booking.mine(self._token)
-                               if b.item_code == self.item.code]
+            if self.session.identified:
+                self.state.mine = [b for b in self.ports.booking.mine(self._token)
+                                   if b.item_code == self.item.code]
         except perr.PlatformError:
             return OFFLINE
         if not self.state.venues:

@@ -13,20 +13,25 @@ application when the platform is away).
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from common.privacy import mask_id_number, mask_name
+from kiosk.flows.booking_step import BookingFlow
 from kiosk.flows.output import certificate_slip
+from kiosk.flows.paying import PaymentFlow, payment_kind
 from kiosk.flows.ports import FlowPorts
 from kiosk.flows.rating import Rating
 from kiosk.flows.results import JourneyResult, rows_of
-from kiosk.flows.steps import Step, steps_for
+from kiosk.flows.steps import Step, flow_key, steps_for
 from kiosk.i18n import N_
 from kiosk.platform import errors as perr
 from kiosk.platform.models import ApplicationReceipt
+from kiosk.receipts import money as money_receipts
 from kiosk.receipts import templates
 from kiosk.session import Session
 
@@ -50,6 +55,14 @@ class Notice:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+A4_PRINTED = N_("证明已用A4纸打印，请在出纸口取走。")
+PAYMENT_NOTICES = {
+    "failed": N_("支付未成功，未扣款。可以重新支付，或返回。"),
+    "expired": N_("支付已超时，订单已关闭，未扣款。可以重新支付。"),
+    "cancelled": N_("已取消支付，订单已关闭。"),
+}
+
+
 class Journey:
     """The state machine of one catalog item's flow."""
 
@@ -57,9 +70,14 @@ class Journey:
         self.item = item
         self.session = session
         self.ports = ports
-        self.steps = steps_for(item.flow)
+        kind = payment_kind(item)
+        self.steps = steps_for(flow_key(item.flow, kind))
         self.step = self.steps[0]
         self.result = JourneyResult()
+        self.payment = PaymentFlow(item, session, ports, kind) if kind else None
+        self.booking = BookingFlow(item, session, ports) if item.flow == "appointment" else None
+        if self.payment is not None:
+            self.result.payment = self.payment.state
         self.message: Notice | None = None
         self.printed = False
         self.rating = Rating(item, session, ports, self.result)
@@ -104,6 +122,14 @@ class Journey:
         index = self.steps.index(self.step)
         if self.step in (Step.RESULT, Step.EVALUATE, Step.DONE) or index == 0:
             return self.step
+        if self.step is Step.PAY and self.payment is not None:
+            if self.payment.state.paid:
+                return self.step                 # never back past a payment
+            self.payment.cancel()                # the waiting worker closes the order
+        if self.step is Step.BOOK and self.booking is not None:
+            release = self.abandon()             # the held place goes back, off this thread
+            if release is not None:
+                threading.Thread(target=release, name="release-hold", daemon=True).start()
         previous = self.steps[index - 1]
         if previous is Step.IDENTIFY and self.session.identified:
             previous = self.steps[max(0, index - 2)]
@@ -222,14 +248,24 @@ class Journey:
     # -- query and certificate ---------------------------------------------------------
     def _run_action(self) -> None:
         token = self.session.identity_token or ""
+        pay = self.payment
         try:
             if self.item.flow == "query":
                 self.result.query = self.ports.platform.query(self.item.code, token)
+            elif self.ports.money is not None:       # sealed, with its download link
+                order = pay.state.order if pay is not None and pay.state.paid else None
+                self.result.certificate = self.ports.money.issue_certificate(
+                    self.item.code, token, order.pay_code if order is not None else None)
+                if order is not None:
+                    self.ports.payments.delivered(order.pay_code)
             else:
                 self.result.certificate = self.ports.platform.issue_certificate(
                     self.item.code, token)
         except perr.PlatformError as exc:
             self.message = _platform_notice(exc)
+            if pay is not None and pay.state.paid and pay.refund("certificate not issued"):
+                self.message = Notice(N_("证明未能开具，已为您办理退款，款项将原路退回。"),
+                                      "refunded")
         if self.message is None:
             self.session.results[self.item.code] = self.result
             cert = self.result.certificate
@@ -249,9 +285,20 @@ class Journey:
                 terminal_id=term, id_number=id_number or "", applicant_name=name,
                 department=self.item.department,
                 promised=str(self.item.raw.get("time_limit_text", "")) or None,
-                progress_qr=result.case.progress_qr or None)
+                progress_qr=result.case.progress_qr or None,
+                cross_province=result.case.cross_province)
+        if result.booking is not None:
+            return money_receipts.checkin_slip(result.booking, term, now)
+        pay = result.payment
+        if pay is not None and pay.order is not None and pay.refunded:
+            return money_receipts.refund_slip(pay.order, "证明未能开具", term, now)
+        if result.certificate is not None and result.certificate.download_url:
+            return money_receipts.certificate_download_slip(
+                result.certificate, self.item.name, term, now, a4_failed=result.a4_failed)
         if result.certificate is not None:
             return certificate_slip(result.certificate, self.item.name, term, now)
+        if pay is not None and pay.paid and pay.order is not None and pay.fiscal is not None:
+            return money_receipts.payment_receipt(pay.order, pay.fiscal, term, now)
         rows = self.result_rows()
         if not rows:
             return None
@@ -271,10 +318,20 @@ class Journey:
             return False
         a4 = self.ports.certificate_output
         certificate = self.result.certificate
-        if certificate is not None and a4 is not None and a4.a4:
+        if certificate is not None and self.ports.a4 is not None and not self.result.a4_failed:
+            if self._print_a4(certificate):
+                return True
+            doc = self.receipt_document()          # the download slip says A4 failed
+        if certificate is not None and self.ports.a4 is None and a4 is not None and a4.a4:
             result = a4.print_a4(certificate.pdf)
         else:
             result = printer.print_document(doc, timeout=30) if printer else None
+        if certificate is not None and self.result.a4_failed and result is not None \
+                and result.ok:
+            self.printed = True
+            self.message = Notice(N_("A4打印机暂时无法使用，已为您打印下载凭条：扫码即可下载带"
+                                     "电子印章的证明。工作人员已收到通知。"), "a4_fallback")
+            return True
         if result is not None and result.ok:
             self.printed = True
             self.ports.bus.publish("journey.printed", {"item": self.item.code})
@@ -288,6 +345,63 @@ class Journey:
         self.ports.bus.publish("journey.print_failed", {
             "item": self.item.code, "completion": self.message.extra["completion"]})
         return False
+
+    # -- payment and appointment -------------------------------------------------------
+    def start_payment(self) -> bool:
+        """Get the order and its QR for the chosen payment (a message when it fails)."""
+        problem = self.payment.start() if self.payment is not None else N_("请先选择要缴纳的项目。")
+        self.message = Notice(problem, "payment") if problem else None
+        return problem is None
+
+    def wait_payment(self) -> str:
+        """Block (worker thread) until paid, failed, expired or cancelled; paid moves on to
+        the result (a certificate with a fee is issued there)."""
+        if self.payment is None:
+            return ""
+        outcome = self.payment.wait()
+        if outcome == "paid":
+            self.advance()
+        elif outcome:
+            self.message = Notice(PAYMENT_NOTICES.get(outcome, PAYMENT_NOTICES["failed"]),
+                                  f"payment_{outcome}")
+        return outcome
+
+    def confirm_booking(self) -> bool:
+        """Book the held place and move on to the result (a message when it fails)."""
+        if self.booking is None:
+            return False
+        problem = self.booking.confirm()
+        if problem:
+            self.message = Notice(problem, "booking")
+            return False
+        self.result.booking = self.booking.state.booking
+        self.advance()
+        return True
+
+    def _print_a4(self, certificate: Any) -> bool:
+        """A4 through CUPS, once per certificate; False: fall back to the download slip."""
+        outcome = self.ports.a4.print_document(certificate.verification_code, certificate.pdf)
+        if outcome.printed:
+            self.printed = self.result.a4_printed = True
+            self.ports.bus.publish("journey.printed", {"item": self.item.code, "a4": True})
+            return True
+        self.result.a4_failed = True
+        self.ports.bus.publish("journey.print_failed", {
+            "item": self.item.code, "completion": f"a4_{outcome.reason}"})
+        return False
+
+    def abandon(self) -> Callable[[], None] | None:
+        """The visit ends mid-journey: stop waiting for a payment (at once) and return the
+        platform call that gives back a held place, to run off the UI thread (or None)."""
+        if self.payment is not None and not self.payment.state.outcome:
+            self.payment.cancel()
+        booking = self.booking
+        if booking is None or booking.state.hold is None:
+            return None
+        hold, token, desk = booking.state.hold, self.session.identity_token or "", \
+            self.ports.booking
+        booking.state.hold = None
+        return lambda: desk.release(hold, token)
 
     # -- evaluation --------------------------------------------------------------------
     def evaluate(self, level: int, reason: str = "") -> bool:

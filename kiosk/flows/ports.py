@@ -39,3 +39,8 @@ class FlowPorts:
     now: Callable[[], datetime] = datetime.now
     sleep: Callable[[float], None] = time.sleep
     certificate_output: Any = None    # kiosk.flows.output.CertificateOutput (A4 via lp)
+    money: Any = None                 # kiosk.platform.money_client.MoneyClient
+    payments: Any = None              # kiosk.payments.service.PaymentService
+    booking: Any = None               # kiosk.appointments.booking.BookingDesk
+    a4: Any = None                    # kiosk.a4.printer.A4Printer (A4 over IPP), or None
+    payment_countdown_s: float = 300.0

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.flows.paying import PaymentState
 from kiosk.i18n import N_
-from kiosk.platform.models import ApplicationReceipt, Certificate, Progress, QueryResult
+from kiosk.platform.models import (
+    ApplicationReceipt,
+    Certificate,
+    CrossProvince,
+    Progress,
+    QueryResult,
+)
+from kiosk.platform.models_money import Booking, yuan
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,10 @@ class JourneyResult:
     print_failed: bool = False
     evaluation_key: str | None = None
     rateable: Rateable | None = None
+    payment: PaymentState | None = None
+    booking: Booking | None = None
+    a4_printed: bool = False
+    a4_failed: bool = False
 
     @property
     def case_no(self) -> str | None:
@@ -56,7 +68,9 @@ class JourneyResult:
 
     def is_empty(self) -> bool:
         """Nothing produced yet."""
-        return (self.query, self.certificate, self.progress, self.case) == (None,) * 4
+        paid = self.payment is not None and bool(self.payment.outcome)
+        return (self.query, self.certificate, self.progress, self.case,
+                self.booking) == (None,) * 5 and not paid
 
 
 def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
@@ -67,6 +81,12 @@ def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
         for row in query.rows[:8]:
             rows.append(tuple(str(v) for v in list(row.values())[:2]))  # type: ignore[arg-type]
         return rows
+    if result.booking is not None:
+        b = result.booking
+        return [(N_("预约号"), b.booking_no), (N_("办理地点"), b.venue_name),
+                (N_("地址"), b.address), (N_("预约时间"), f"{b.date} {b.start}-{b.end}")]
+    if result.payment is not None and result.payment.outcome and result.certificate is None:
+        return payment_rows(result.payment)
     if result.certificate is not None:
         cert = result.certificate
         return [(N_("证明"), cert.title), (N_("验证码"), cert.verification_code),
@@ -76,5 +96,27 @@ def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
         return [(N_("办件编号"), prog.case_no), (N_("事项"), prog.item_name),
                 (N_("当前状态"), prog.state_name), (N_("承诺办结"), prog.promised_by)]
     if result.case is not None:
-        return [(N_("办件编号"), result.case.case_no), (N_("状态"), result.case.state_name)]
+        return [(N_("办件编号"), result.case.case_no), (N_("状态"), result.case.state_name),
+                *cross_province_rows(result.case.cross_province)]
     return []
+
+
+def cross_province_rows(forwarding: CrossProvince | None) -> list[tuple[str, str]]:
+    """跨省通办: the mode, where the application went and who decides (none when local)."""
+    if forwarding is None:
+        return []
+    return [(N_("跨省通办"), forwarding.mode), (N_("转递至"), forwarding.office),
+            (N_("决定机关"), forwarding.decided_by)]
+
+
+def payment_rows(state: PaymentState) -> list[tuple[str, str]]:
+    """A payment's outcome as (label, value) rows."""
+    order = state.order
+    rows = [(N_("缴费项目"), state.title), (N_("金额（元）"), yuan(state.amount_fen))]
+    if order is not None:
+        rows.append((N_("缴款码"), order.pay_code))
+    if state.fiscal is not None:
+        rows += [(N_("票据号码"), state.fiscal.number), (N_("校验码"), state.fiscal.check_code)]
+    if state.refunded and order is not None:
+        rows.append((N_("退款单号"), order.refund_no))
+    return rows

@@ -25,6 +25,8 @@ from typing import Any
 
 from kiosk.config import TerminalConfig, parse_config, read_table
 from screens.demo.context import DemoContext, JourneyRecord
+from simulator.cups import PrivateCups
+from simulator.cups import available as cups_available
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
         shutil.rmtree(out_dir / old, ignore_errors=True)
     suite = SimulatorSuite(out_dir, seed=seed)
     urls = suite.start()
+    cups = PrivateCups() if cups_available() else None     # the A4 queue (certificate_a4)
     terminal = None
     try:
         config = demo_config(urls, out_dir, config_path=config_path, overrides=overrides)
@@ -93,7 +96,7 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
         records: list[JourneyRecord] = []
         script = threading.Thread(
             target=_script, args=(app, suite, out_dir, records, only, journeys,
-                                  reference_screens), name="demo-script", daemon=True)
+                                  reference_screens, cups), name="demo-script", daemon=True)
         app.bind(on_start=lambda *_: script.start())
         started = time.monotonic()
         app.run()
@@ -113,21 +116,29 @@ def run_demo(out_dir: Path, *, headless: bool, config_path: str | None = None,
     finally:
         if terminal is not None:
             terminal.close()
+        if cups is not None:
+            cups.stop(remove=True)
         suite.stop()
 
 
 def _script(app: Any, suite: Any, out_dir: Path, records: list[JourneyRecord],
             only: list[str] | None, journeys: list[tuple[str, Any]] | None,
-            reference_screens: bool) -> None:
+            reference_screens: bool, cups: PrivateCups | None = None) -> None:
     from screens.demo.journeys import JOURNEYS
+    from screens.demo.money_journeys import MONEY_JOURNEYS
     from screens.driver import UiDriver
 
     ui = UiDriver(app)
     ctx = DemoContext(ui, app, suite, out_dir)
+    if cups is not None and (only is None or "certificate_a4" in only):
+        try:
+            ctx.memo["a4_uri"], ctx.memo["cups"] = cups.start(), cups
+        except RuntimeError as exc:
+            log.warning("no A4 queue for the demo: %s", exc)
     try:
         app.first_frame_event.wait(30)
         ui.wait_screen("attract", timeout=30)
-        for name, journey in journeys or JOURNEYS:
+        for name, journey in journeys or [*JOURNEYS, *MONEY_JOURNEYS]:
             if only and name not in only:
                 continue
             record = JourneyRecord(name)

@@ -6,7 +6,6 @@ download link for the fallback slip (expired or altered → 4xx)."""
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,20 +24,19 @@ from kiosk.platform.models import Certificate
 from kiosk.platform.money_client import MoneyClient
 from simulator.platform import idnumber
 from simulator.platform.server import PlatformServer
-from tests.e2e.cups_rig import Cups, free_port, private_folder
+from tests.e2e.cups_rig import Cups, available
 from tests.e2e.money_rig import SECRET, TERMINAL, Recorder, eid_session
 
-pytestmark = pytest.mark.skipif(shutil.which("cupsd") is None, reason="CUPS not installed")
+pytestmark = pytest.mark.skipif(not available(), reason="CUPS and cups-pdf not installed")
 ITEM = "KM-HRSS-001"      # 社会保险个人参保证明打印
 
 
 @pytest.fixture(scope="module")
 def cups() -> Iterator[Cups]:
-    with private_folder() as folder:
-        server = Cups(folder, free_port())
-        server.start()
-        yield server
-        server.stop()
+    server = Cups()
+    server.start()
+    yield server
+    server.stop(remove=True)
 
 
 @pytest.fixture(scope="module")

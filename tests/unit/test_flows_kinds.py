@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from drivers.base import Completion
+from kiosk.appointments.booking import BookingDesk
 from kiosk.flows.journey import Journey
 from kiosk.flows.ports import FlowPorts
 from kiosk.flows.steps import Step
+from kiosk.platform.money_client import MoneyClient
 from kiosk.session import Session
 from simulator.platform.payloads import platform_key, sample_payloads
 from simulator.platform.server import PlatformServer
@@ -96,16 +98,22 @@ def test_an_electronic_id_qr_identifies(ports: FlowPorts, server: PlatformServer
     assert journey.step is Step.RESULT and session.identified
 
 
-def test_appointment_books_through_the_form_and_offers_evaluation(ports: FlowPorts) -> None:
+def test_appointment_books_a_real_slot_and_offers_evaluation(ports: FlowPorts) -> None:
+    ports.booking = BookingDesk(MoneyClient(ports.platform), 25.04, 102.71)
     session = Session()
     journey = Journey(_item(ports, "KM-HEALTH-009"), session, ports)
     journey.advance()
     assert journey.identify_card(Card(), face_photo())
-    assert journey.step is Step.FORM
-    assert journey.submit_form({"day": "2026-11-23", "slot": "09:00-10:00"}, []) is Step.RESULT
+    assert journey.step is Step.BOOK and journey.booking is not None
+    assert journey.booking.load_venues() is None
+    venue = journey.booking.state.venues[0].venue
+    assert journey.booking.choose_venue(venue.id) is None
+    day = journey.booking.state.days[0]
+    slot = next(s for s in day.slots if s.left)
+    assert journey.booking.choose_slot(day.date, slot.start) is None
+    assert journey.confirm_booking() and journey.step is Step.RESULT
     assert session.case_numbers and journey.receipt_document() is not None
-    assert journey.back() is Step.RESULT             # never back past a submission
-    assert journey.advance() is Step.EVALUATE
+    assert journey.back() is Step.RESULT             # never back past a booking
 
 
 def test_evaluation_is_offered_once_per_visit(ports: FlowPorts) -> None:
