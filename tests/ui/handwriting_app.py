@@ -43,9 +43,9 @@ from kiosk.handwriting import HandwritingRecogniser, StrokeSet  # noqa: E402
 from screens.handwriting_pad import HandwritingPad  # noqa: E402
 from screens.keyboards import PhoneKeypad, QwertyKeyboard  # noqa: E402
 from screens.main_thread import MainThread  # noqa: E402
+from screens.pad_writer import write_strokes  # noqa: E402
 from screens.theme import Theme, register_cjk_font  # noqa: E402
 from screens.widgets import EbtLabel  # noqa: E402
-from tests.unit.handwriting_writer import resample  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 STROKES = ROOT / "tests" / "data" / "handwriting" / "strokes.json"
@@ -112,24 +112,7 @@ def drive(app: PadApp, out: Path, char: str) -> dict[str, Any]:
         raise RuntimeError("the app did not start")
     time.sleep(0.5)
     data = StrokeSet.load(STROKES)
-    surface = app.pad.surface
-    x, y, w, h = main.call(lambda: (*surface.to_window(surface.x, surface.y),
-                                    surface.width, surface.height))
-    side = 0.8 * min(w, h)
-    left, top = x + (w - side) / 2, y + h - (h - side) / 2
-    scale = side / data.width
-    for stroke in data.characters[char]:
-        points = [(left + px * scale, top - py * scale)       # y down → window y up
-                  for px, py in resample(stroke, 6 / scale)]
-
-        def write(points: list[tuple[float, float]] = points) -> None:
-            touch = UnitTestTouch(*points[0])
-            touch.touch_down()
-            for px, py in points[1:]:
-                touch.touch_move(px, py)
-            touch.touch_up()
-        main.call(write)
-        time.sleep(0.05)
+    write_strokes(main.call, app.pad.surface, data.characters[char], data.width)
     deadline = time.monotonic() + 60
     while main.call(lambda: app.pad.busy or not app.pad.candidates):
         if time.monotonic() > deadline:
@@ -150,14 +133,9 @@ def drive(app: PadApp, out: Path, char: str) -> dict[str, Any]:
         main.call(partial(_tap_key, app.keypad, label))
     time.sleep(0.3)
     # A stroke taken back before its answer arrives: the late answer must not show.
-    first = [(left + px * scale, top - py * scale) for px, py in data.characters["保"][0]]
-
     def write_and_undo() -> None:
-        touch = UnitTestTouch(*first[0])
-        touch.touch_down()
-        for px, py in first[1:]:
-            touch.touch_move(px, py)
-        touch.touch_up()
+        write_strokes(lambda fn: fn(), app.pad.surface, data.characters["保"][:1],
+                      data.width, pause_s=0)
         app.pad.surface.undo()
     main.call(write_and_undo)
     app.pad._executor.submit(lambda: None).result(timeout=60)   # the stale answer is posted
