@@ -96,8 +96,11 @@ class NotificationListener:
         return self.url
 
     def stop(self) -> None:
-        """Stop serving."""
-        self._server.shutdown()
+        """Stop serving (a listener never started is only closed: ``shutdown`` would wait
+        forever for a ``serve_forever`` that never ran — the audit's app, built with
+        ``start_threads=False``, hung at exit)."""
+        if self._thread is not None:
+            self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
