@@ -24,8 +24,8 @@ from drivers.idcard.poller import CardPoller
 from drivers.registry import DriverRegistry
 from kiosk.config import TerminalConfig
 from kiosk.fault_history import FaultHistory
-from kiosk.flows.categories import CategoryUsage
 from kiosk.faults import FaultLog
+from kiosk.flows.categories import CategoryUsage
 from kiosk.flows.output import CertificateOutput
 from kiosk.flows.ports import FlowPorts
 from kiosk.i18n import Translator
@@ -78,11 +78,26 @@ class Terminal:
     fault_history: FaultHistory | None = None
     money: MoneyServices | None = None
     category_usage: CategoryUsage | None = None
+    _recogniser: Any = None
+    _recogniser_error: str = ""
 
     @property
     def terminal_id(self) -> str:
         """This terminal's id (from ``[terminal] id``)."""
         return self.config.terminal.id
+
+    def recogniser(self) -> Any:
+        """The offline handwriting recogniser (Zinnia), loaded on first use so that start-up
+        does not pay for it; None (logged once) when its library or model is missing."""
+        if self._recogniser is None and not self._recogniser_error:
+            from kiosk.handwriting import HandwritingRecogniser, ZinniaError
+
+            try:
+                self._recogniser = HandwritingRecogniser()
+            except (ZinniaError, OSError) as exc:
+                self._recogniser_error = str(exc)
+                log.error("handwriting input not available: %s", exc)
+        return self._recogniser
 
     @property
     def camera(self) -> Any:
@@ -146,6 +161,9 @@ class Terminal:
             self.money = None
         if isinstance(self.pinyin, PinyinStore):
             self.pinyin.close()
+        if self._recogniser is not None:
+            self._recogniser.close()
+            self._recogniser = None
         self.voice.close()
         for device in self.devices.values():
             device.close()

@@ -10,13 +10,19 @@ For a mode's :class:`~kiosk.appearance.SizeProfile` and a scheme's
 - ``target_size``: every touchable widget ≥ ``min_target_dp`` in both directions.
 
 :func:`check_controls` adds the journey rules: every citizen screen has a spoken prompt
-(``voice_prompt``) and a touchable "repeat" (重听) control (``repeat_control``); the attract
-and home screens have the elderly-mode (长辈版) switch (``elderly_switch``).
+(``voice_prompt``) and a touchable say-again (再听一遍) control (``repeat_control``); the
+attract and settings screens have the elderly-mode (长辈版) switch (``elderly_switch``).
+
+:func:`check_elderly_scale` compares views across modes: the body text of 长辈版, measured
+as rendered glyph heights in the frame, is at least ``ELDERLY_BODY_SCALE`` × the standard
+body text of the same screen, scheme and language (``elderly_body_scale``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from statistics import median
+from typing import Any
 
 from kiosk.appearance import TEXT_PAIRS, ColourScheme, SizeProfile
 from kiosk.audit.model import Element, View, Violation
@@ -25,12 +31,16 @@ from kiosk.voice.prompts import SCREEN_PROMPTS
 
 #: screens for operators only (behind the PIN): no citizen-journey controls required
 OPERATOR_SCREENS = frozenset({"maintenance", "operator", "admin"})
-#: screens that must offer the elderly-mode switch
-ELDERLY_SWITCH_SCREENS = frozenset({"attract", "home"})
-REPEAT_MARKS = ("重听", "repeat")
+#: screens that must offer the elderly-mode switch: the first screen, and 设置 where a
+#: citizen leaves 长辈版 (it is not the loudest control on every screen — issue 13)
+ELDERLY_SWITCH_SCREENS = frozenset({"attract", "settings"})
+#: the say-again control (再听一遍; "重听" could be read as "hard of hearing")
+REPEAT_MARKS = ("再听一遍", "重听", "say it again", "repeat")
 ELDERLY_MARKS = ("长辈版", "elder")
 
 EPSILON = 0.01  # sizes come from float layout; a hair under the minimum is rounding
+#: 长辈版 body text against the standard body text, in rendered pixels (issue 13)
+ELDERLY_BODY_SCALE = 1.6
 
 
 def _short(text: str) -> str:
@@ -125,3 +135,39 @@ def check_controls(view: View, elements: Iterable[Element]) -> tuple[int, list[V
             found.append(Violation(view, "(screen)", "elderly_switch", 0, 1, "",
                                    "no touchable 长辈版 / elderly switch"))
     return checks, found
+
+
+def body_glyph_px(elements: Iterable[Element]) -> float | None:
+    """Median rendered line height (px) of the view's body text (``role == "body"``), or
+    None when none of it could be measured."""
+    heights = [h for el in elements if el.role == "body" for h in el.line_px]
+    return float(median(heights)) if heights else None
+
+
+def check_elderly_scale(
+    views: Iterable[tuple[View, Iterable[Element]]], scale: float = ELDERLY_BODY_SCALE,
+) -> tuple[int, list[Violation], list[dict[str, Any]]]:
+    """Elderly body text ≥ ``scale`` × standard body text, screen by screen (same scheme
+    and language), from the glyph heights measured in the frames. Returns (checks,
+    violations, one measure per compared screen: standard_px, elderly_px, ratio)."""
+    seen: dict[tuple[str, str, str], dict[str, list[float]]] = {}
+    for view, elements in views:
+        px = body_glyph_px(elements)
+        if px is not None:
+            key = (view.screen, view.scheme, view.language)
+            seen.setdefault(key, {}).setdefault(view.mode, []).append(px)
+    checks, found, measures = 0, [], []
+    for (screen, scheme, language), modes in sorted(seen.items()):
+        if "standard" not in modes or "elderly" not in modes:
+            continue
+        standard, elderly = median(modes["standard"]), median(modes["elderly"])
+        ratio = elderly / standard
+        checks += 1
+        measures.append({"screen": screen, "scheme": scheme, "language": language,
+                         "standard_px": standard, "elderly_px": elderly,
+                         "ratio": round(ratio, 3)})
+        if ratio < scale - EPSILON:
+            found.append(Violation(View(screen, "elderly", scheme, language),
+                                   "(body text)", "elderly_body_scale", ratio, scale, "",
+                                   f"body glyphs {elderly:g} px vs {standard:g} px standard"))
+    return checks, found, measures
