@@ -9,6 +9,7 @@ from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.properties import StringProperty
 
 from kiosk.flows.geo import bounds_for, distance_km, project
+from kiosk.flows.where import points_offering
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
 #: rough outline of Dianchi lake (lon, lat) so the map reads as Kunming
@@ -32,10 +33,13 @@ class MapScreen(KioskScreen):
         app = self.app
         term = app.terminal.config.terminal
         here = (term.lat, term.lon)
-        points = sorted(app.service_points,
-                        key=lambda p: distance_km(here[0], here[1], p.lat, p.lon))
+        offered = app.service_points
+        journey = app.journey          # from an item: only the points that offer it
+        if journey is not None and journey.item.code in {c for p in offered for c in p.items}:
+            offered = points_offering(offered, journey.item.code)
+        points = sorted(offered, key=lambda p: distance_km(here[0], here[1], p.lat, p.lon))
         self._draw(points, here)
-        key = (app.lang, len(points))
+        key = (app.lang, len(points), journey.item.code if journey is not None else "")
         if key == self._built:
             return
         self._built = key

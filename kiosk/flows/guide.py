@@ -33,8 +33,9 @@ def _materials(materials: Any) -> str:
     return "\n".join(lines) or N_("无")
 
 
-def guide_sections(item: Any) -> list[tuple[str, str]]:
-    """(section title, text) pairs: every guide element of the item. Titles are msgids."""
+def guide_sections(item: Any, where: list[str] | None = None) -> list[tuple[str, str]]:
+    """(section title, text) pairs: every guide element of the item, and where it can be
+    done (``where``: lines from :func:`kiosk.flows.where.where_answer`). Titles are msgids."""
     raw = item.raw
     result = raw.get("result") or {}
     forms = "\n".join(f.get("name", "") for f in raw.get("forms") or []) or N_("无")
@@ -53,6 +54,8 @@ def guide_sections(item: Any) -> list[tuple[str, str]]:
         (N_("办理流程"), _join(raw.get("process"))),
         (N_("收费标准"), str(raw.get("fees", "不收费"))),
         (N_("办理结果"), f"{result.get('name', '')}（{result.get('delivery', '')}）"),
+        (N_("在哪里办"), "\n".join(where) if where
+         else str((raw.get("where") or {}).get("text") or raw.get("scope", "—"))),
     ]
 
 

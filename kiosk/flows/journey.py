@@ -285,7 +285,8 @@ class Journey:
                 terminal_id=term, id_number=id_number or "", applicant_name=name,
                 department=self.item.department,
                 promised=str(self.item.raw.get("time_limit_text", "")) or None,
-                progress_qr=result.case.progress_qr or None)
+                progress_qr=result.case.progress_qr or None,
+                cross_province=result.case.cross_province)
         if result.booking is not None:
             return money_receipts.checkin_slip(result.booking, term, now)
         pay = result.payment

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from kiosk.flows.paying import PaymentState
 from kiosk.i18n import N_
-from kiosk.platform.models import ApplicationReceipt, Certificate, Progress, QueryResult
+from kiosk.platform.models import (
+    ApplicationReceipt,
+    Certificate,
+    CrossProvince,
+    Progress,
+    QueryResult,
+)
 from kiosk.platform.models_money import Booking, yuan
 
 
@@ -90,8 +96,17 @@ def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
         return [(N_("办件编号"), prog.case_no), (N_("事项"), prog.item_name),
                 (N_("当前状态"), prog.state_name), (N_("承诺办结"), prog.promised_by)]
     if result.case is not None:
-        return [(N_("办件编号"), result.case.case_no), (N_("状态"), result.case.state_name)]
+        return [(N_("办件编号"), result.case.case_no), (N_("状态"), result.case.state_name),
+                *cross_province_rows(result.case.cross_province)]
     return []
+
+
+def cross_province_rows(forwarding: CrossProvince | None) -> list[tuple[str, str]]:
+    """跨省通办: the mode, where the application went and who decides (none when local)."""
+    if forwarding is None:
+        return []
+    return [(N_("跨省通办"), forwarding.mode), (N_("转递至"), forwarding.office),
+            (N_("决定机关"), forwarding.decided_by)]
 
 
 def payment_rows(state: PaymentState) -> list[tuple[str, str]]:

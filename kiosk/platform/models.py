@@ -141,6 +141,26 @@ class Certificate:
 
 
 @dataclass(frozen=True)
+class CrossProvince:
+    """跨省通办: the application went on to the competent office of another province."""
+
+    mode: str            # 异地代收代办 | 多地联办
+    province: str
+    office: str
+    decided_by: str
+    note: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> CrossProvince | None:
+        """Build from the answer's ``cross_province`` (None when absent: a local case)."""
+        if not data:
+            return None
+        return cls(_need(data, "mode", str), _need(data, "province", str),
+                   _need(data, "office", str), _need(data, "decided_by", str),
+                   _need(data, "note", str))
+
+
+@dataclass(frozen=True)
 class ApplicationReceipt:
     """The case an application created (``duplicate``: the key had been used before)."""
 
@@ -151,6 +171,7 @@ class ApplicationReceipt:
     progress_qr: str
     submitted_at: str
     evaluation_qr: str = ""           # signed payload to rate the case (好差评)
+    cross_province: CrossProvince | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> ApplicationReceipt:
@@ -158,7 +179,8 @@ class ApplicationReceipt:
         return cls(_need(data, "case_no", str), bool(_need(data, "duplicate", bool)),
                    _need(data, "state", str), _need(data, "state_name", str),
                    _need(data, "progress_qr", str), str(data.get("submitted_at", "")),
-                   str(data.get("evaluation_qr", "")))
+                   str(data.get("evaluation_qr", "")),
+                   CrossProvince.from_json(data.get("cross_province")))
 
 
 @dataclass(frozen=True)
@@ -174,6 +196,7 @@ class Progress:
     completed: bool
     promised_by: str
     history: tuple[dict[str, str], ...]
+    cross_province: CrossProvince | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> Progress:
@@ -182,7 +205,8 @@ class Progress:
                    _need(data, "item_name", str), _need(data, "state", str),
                    _need(data, "state_name", str), str(data.get("state_name_en", "")),
                    bool(_need(data, "completed", bool)), str(data.get("promised_by", "")),
-                   tuple(_need(data, "history", list)))
+                   tuple(_need(data, "history", list)),
+                   CrossProvince.from_json(data.get("cross_province")))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from PIL import Image
 
@@ -80,6 +81,7 @@ def acceptance_receipt(
     promised: str | None = None,
     logo: Image.Image | None = None,
     progress_qr: str | None = None,
+    cross_province: Any = None,
 ) -> Document:
     """受理凭证 Acceptance receipt, with the progress QR code (``progress_qr``: the platform's
     signed payload, which lets the receipt's holder read the case without identifying)."""
@@ -96,6 +98,12 @@ def acceptance_receipt(
         doc.kv("联系地址", mask_address(address), en="Address")
     if promised:
         doc.kv("承诺时限", promised, en="Time limit")
+    if cross_province is not None:       # 跨省通办: who handles and who decides
+        doc.rule("-")
+        doc.text(f"跨省通办（{cross_province.mode}）", bold=True)
+        doc.kv("转递至", cross_province.office, en="Sent to")
+        doc.kv("决定机关", cross_province.decided_by, en="Decides")
+        doc.text(cross_province.note)
     doc.rule("-")
     doc.qr(payload, caption=("扫码查询办理进度", "Scan to check the progress"))
     return _footer(

@@ -57,12 +57,12 @@ def _search_open(ctx: DemoContext, keys: str, code: str) -> None:
     ctx.ui.wait_screen("guide")
 
 
-def _identify(ctx: DemoContext, face: bool) -> None:
+def _identify(ctx: DemoContext, face: bool, card: str = CARD) -> None:
     ctx.ui.wait_screen("identify")
     ctx.shot("identify-card")
     if face:
         ctx.control("camera.face")
-    ctx.control("idcard.insert", card=CARD)
+    ctx.control("idcard.insert", card=card)
     if face:
         ctx.ui.wait(lambda: ctx.app.root.current_screen.ids.preview.texture is not None,
                     "camera preview")
@@ -261,6 +261,48 @@ def evaluate_after_query(ctx: DemoContext) -> None:
     ctx.step("query rated 满意 (4) on the platform, bound to its service record and visit")
 
 
+def cross_province_application(ctx: DemoContext) -> None:
+    """跨省通办: a citizen registered in Sichuan applies for 退休提取住房公积金 in Kunming; the
+    application is collected here and forwarded to Sichuan's office, and the receipt says so."""
+    session = _begin(ctx)
+    _search_open(ctx, "txtqzfgjj", "KM-HPF-007")
+    where = ctx.ui.on_main(lambda: "\n".join(
+        str(w.text) for w in ctx.app.root.current_screen.ids.sections.children))
+    ctx.expect("异地代收代办" in where and "km）" in where, "the guide does not say where")
+    ctx.tap("where_map")                 # the map shows only the points that offer it
+    ctx.ui.wait_screen("map")
+    shown = ctx.ui.on_main(lambda: len(ctx.app.root.current_screen.ids.points.children))
+    offering = ctx.ui.on_main(lambda: sum("KM-HPF-007" in p.items
+                                          for p in ctx.app.service_points))
+    ctx.expect(shown == offering > 0, f"map lists {shown} points, {offering} offer the item")
+    ctx.shot("map-where")
+    ctx.tap("back")
+    ctx.ui.wait_screen("guide")
+    ctx.tap("start_item")
+    _identify(ctx, face=True, card="chuan")
+    ctx.ui.wait_screen("commitment")
+    ctx.tap("accept")
+    ctx.ui.wait_screen("form")
+    ctx.type_keys(PHONE)
+    ctx.tap("photo_《退休提取住房公积金申请表》")
+    ctx.tap("submit")
+    ctx.ui.wait_screen("result", timeout=30)
+    text = ctx.ui.text_on_screen()
+    ctx.expect("四川省住房公积金管理中心" in text, "the result does not say where it went")
+    case_no = ctx.ui.on_main(lambda: ctx.app.journey.result.case_no)
+    ctx.memo["case_nos"] = (*ctx.memo.get("case_nos", ()), case_no)
+    ctx.shot("cross-province-receipt")
+    _png, receipt = _print_result(ctx)
+    ctx.expect("跨省通办（异地代收代办）" in receipt and "四川省住房公积金管理中心" in receipt,
+               "the receipt does not say the application was forwarded")
+    platform = ctx.suite.platform.state
+    ctx.expect(platform.forwards.get(case_no) is not None, "the platform did not forward it")
+    ctx.step("forwarded to 四川省住房公积金管理中心 (异地代收代办)", case=case_no[:6] + "…")
+    ctx.tap("finish")
+    _skip_evaluation(ctx)
+    _ended(ctx, session)
+
+
 def elderly_mode(ctx: DemoContext) -> None:
     """长辈版: larger text, fewer bigger tiles; a traffic-violation query by tile."""
     session = _begin(ctx)
@@ -312,6 +354,7 @@ JOURNEYS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("progress_by_receipt_qr", progress_by_receipt_qr),
     ("evaluation", evaluation),
     ("evaluate_after_query", evaluate_after_query),
+    ("cross_province_application", cross_province_application),
     ("elderly_mode", elderly_mode),
     ("printer_paper_out", paper_out),
 ]

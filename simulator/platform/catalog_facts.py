@@ -14,13 +14,15 @@ produces, fees, and where it can be done — so that an item's guide holds toget
   (``deferrable``: may be handed in later, within :data:`DEFER_DAYS` working days) only for
   supporting papers, never for the identity document or the application form;
 - **fees** that charge what the law charges (:data:`FEES`, added to ``catalog_data.FEES``);
-- its **scope**, from where it can be done (``simulator.platform.where``).
+- its **scope** and ``where``: where it can be done (``simulator.platform.where``).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from simulator.platform.where import where_for
 
 DEFER_DAYS = 5
 
@@ -224,6 +226,10 @@ def refine(item: dict[str, Any], department_law: str) -> dict[str, Any]:
     item["materials"] = materials_for(name, item["materials"])
     item["deferrable_days"] = DEFER_DAYS if any(m["deferrable"] for m in item["materials"]) \
         else 0
+    where = where_for(item)
+    item["where"] = where
+    item["cross_province"] = where["cross_province"] is not None
+    item["scope"] = f"{where['text']}；实施主体：{item['department']}"
     conditions = item.get("conditions", [])
     item["conditions"] = [c.replace(f"符合{department_law.split('》')[0]}》",
                                     f"符合{item['legal_basis'].split('》')[0]}》")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
-from simulator.platform import idnumber, ownership, payloads, routes_services
+from simulator.platform import idnumber, ownership, payloads, routes_services, where
 from simulator.platform.cases import CaseError
 from simulator.platform.routes_citizen import require
 from simulator.platform.schemas import (
@@ -51,12 +51,16 @@ def submit_application(code: str, body: ApplicationRequest, request: Request, st
         progress = state.cases.progress(case_no, state.clock())
     except CaseError as exc:
         raise _api(exc) from None
+    forwarding = where.forwarding_for(item, session.id_number)
+    forwarded = (state.forwards.record(case_no, forwarding, state.clock())
+                 if forwarding is not None else None)
     response.status_code = 200 if duplicate else 201
     return {"case_no": case_no, "duplicate": duplicate, "state": progress["state"],
             "state_name": progress["state_name"],
             "progress_qr": payloads.case_qr(state.key, case_no),
             "submitted_at": progress["submitted_at"],
-            "evaluation_qr": state.evaluations.qr(case_no, state.clock())["payload"]}
+            "evaluation_qr": state.evaluations.qr(case_no, state.clock())["payload"],
+            "cross_province": forwarded}
 
 
 @router.get("/cases/{case_no}/progress", response_model=ProgressResponse, tags=["applications"])
@@ -68,8 +72,9 @@ def progress(case_no: CaseNo, state: State, token: OptSession = None,
     case = state.cases.get(case_no)
     item = state.catalog.get(case["item_code"]) if case else None
     try:
-        return state.cases.progress(case_no, state.clock(),
-                                    item["promised_time_limit_days"] if item else 0)
+        answer = state.cases.progress(case_no, state.clock(),
+                                      item["promised_time_limit_days"] if item else 0)
+        return dict(answer, cross_province=state.forwards.get(case_no))
     except CaseError as exc:
         raise _api(exc) from None
 

@@ -32,6 +32,7 @@ class Material(BaseModel):
     copies: int
     required: bool
     e_licence: str | None = None
+    deferrable: bool = Field(default=False, description="容缺: may be handed in later")
 
 
 class Item(BaseModel):
@@ -68,6 +69,13 @@ class Item(BaseModel):
     pinyin_initials: str
     cross_province: bool
     version: int
+    where: dict[str, Any] | None = Field(
+        default=None, description="全市通办 / 跨省通办: points (all | centres), citywide, "
+                                  "cross_province (全程网办 | 异地代收代办 | 多地联办 | null), "
+                                  "text")
+    produces: list[str] = Field(default_factory=list, description="documents it issues")
+    deferrable_days: int = Field(default=0, description="容缺: working days to hand in "
+                                                        "deferred materials")
     fee_fen: int = Field(default=0, description="fee in fen (0 = free)")
     payment: str | None = Field(default=None, description="paid at the terminal: fine | "
                                 "contribution | fee")
@@ -163,6 +171,16 @@ class ApplicationRequest(BaseModel):
     idempotency_key: str = KEY_FIELD
 
 
+class CrossProvince(BaseModel):
+    """跨省通办: the application went on to the competent office of another province."""
+
+    mode: str = Field(description="异地代收代办 | 多地联办")
+    province: str
+    office: str
+    decided_by: str
+    note: str
+
+
 class ApplicationResponse(BaseModel):
     """The case created (or found again for a repeated key)."""
 
@@ -173,6 +191,7 @@ class ApplicationResponse(BaseModel):
     progress_qr: str
     submitted_at: str
     evaluation_qr: str = ""
+    cross_province: CrossProvince | None = None
 
 
 class ProgressStep(BaseModel):
@@ -197,6 +216,7 @@ class ProgressResponse(BaseModel):
     submitted_at: str
     promised_by: str
     history: list[ProgressStep]
+    cross_province: CrossProvince | None = None
 
 
 class EvaluationRequest(BaseModel):

@@ -1,7 +1,8 @@
 """24-hour self-service points (不打烊) across Kunming's districts, with items offered.
 
-Coordinates are WGS-84 around each district's government-service centre; each point
-offers the catalog's self-service items, the larger centres all of them.
+Coordinates are WGS-84 around each district's government-service centre. The centres'
+zones offer every self-service item; the neighbourhood points every item that needs no
+staffed check of paper originals (全市通办, derived in ``where.py``, not by chance).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ DISTRICTS = [
 def build_points(items: list[dict[str, Any]], seed: int = 0) -> list[dict[str, Any]]:
     """One 24-hour zone at each district's centre plus one per neighbourhood (≥ 30)."""
     self_service = [i["code"] for i in items if i["flow"] != "guide"]
+    unattended = [i["code"] for i in items if i["flow"] != "guide"
+                  and (i.get("where") or {}).get("points", "all") == "all"]
     points = []
     for d_index, (district, lat, lon, streets) in enumerate(DISTRICTS):
         rng = random.Random(int(hashlib.sha256(f"{seed}:{district}".encode()).hexdigest(), 16))
@@ -39,7 +42,7 @@ def build_points(items: list[dict[str, Any]], seed: int = 0) -> list[dict[str, A
                              district, f"{district}政务服务中心一楼", lat, lon,
                              "00:00-24:00", self_service))
         for s_index, street in enumerate(streets, start=1):
-            share = sorted(rng.sample(self_service, k=int(len(self_service) * 0.6)))
+            share = sorted(unattended)          # 全市通办: not a random subset (where.py)
             points.append(_point(
                 f"KM{d_index:02d}{s_index:02d}", f"{street}便民服务中心24小时自助区", district,
                 f"{district}{street}便民服务中心", lat + rng.uniform(-0.03, 0.03),

@@ -18,6 +18,7 @@ from simulator.platform.downloads import Downloads
 from simulator.platform.evaluation import Evaluations
 from simulator.platform.faults import Faults
 from simulator.platform.fiscal import FiscalReceipts
+from simulator.platform.forwards import Forwards
 from simulator.platform.identity import FaceChecker, Sessions
 from simulator.platform.notifier import Notifier
 from simulator.platform.payments import Payments
@@ -60,6 +61,7 @@ class PlatformState:
     seal: SealAuthority
     downloads: Downloads
     appointments: Appointments
+    forwards: Forwards                # 跨省通办: cases sent on to another province
     public_url: str = ""              # where citizens' phones reach the platform (https)
     clock: Callable[[], float] = field(default=time.time)
 
@@ -86,7 +88,7 @@ class PlatformState:
                    FaceChecker(), Faults(), points, secrets, signing.NonceWindow(),
                    Payments(store), FiscalReceipts(store, key), Notifier(secrets),
                    SealAuthority(), Downloads(store, key),
-                   Appointments(store, points, key, seed=seed))
+                   Appointments(store, points, key, seed=seed), Forwards(store))
 
 
 def get_state(request: Request) -> PlatformState:
