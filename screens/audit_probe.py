@@ -41,7 +41,16 @@ from kivy.uix.switch import Switch
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
-from kiosk.audit.pixels import Rect, background_of, inside, over, overlaps, to_hex
+from kiosk.audit.pixels import (
+    Rect,
+    background_of,
+    inside,
+    line_heights,
+    over,
+    overlaps,
+    to_hex,
+)
+from kiosk.audit.plan import view_plan
 
 TOUCHABLE = (ButtonBehavior, TextInput, Slider, Switch)
 
@@ -85,8 +94,9 @@ def visible_area(widget: Widget) -> Rect:
 class Walker:
     """Turns the widget tree under one root into element records."""
 
-    def __init__(self, root: Widget, frame: np.ndarray) -> None:
+    def __init__(self, root: Widget, frame: np.ndarray, body_px: float | None = None) -> None:
         self.frame = frame
+        self.body_px = body_px   # the theme's body font size (px), to tag body text
         self.names: dict[int, str] = {}
         for widget in root.walk(restrict=True):
             for name, child in getattr(widget, "ids", {}).items():
@@ -138,25 +148,29 @@ class Walker:
         return int(x), int(y), int(tw), int(th)
 
     def _colours(self, widget: Widget, colour: Any, rect: Rect, opacity: float,
-                 area: Rect) -> tuple[str | None, str | None]:
+                 area: Rect) -> tuple[str | None, str | None, list[int]]:
+        """(text colour as seen, measured background, heights of the rendered lines)."""
         if widget.disabled or not inside(rect, area):
-            return None, None  # inactive, or partly clipped: nothing reliable to measure
+            return None, None, []  # inactive, or partly clipped: nothing reliable to measure
         declared = tuple(round(float(c) * 255) for c in colour[:3])
         bg = background_of(self.frame, rect, declared)  # type: ignore[arg-type]
         if bg is None:
-            return None, None
-        return to_hex(over(colour, bg, opacity)), to_hex(bg)
+            return None, None, []
+        seen = over(colour, bg, opacity)
+        return to_hex(seen), to_hex(bg), line_heights(self.frame, rect, seen, bg)
 
     def label(self, widget: Label, opacity: float, area: Rect) -> dict[str, Any]:
         """Record for a Label (Buttons are Labels)."""
         tw, th = widget.texture_size
         rect = self._texture_rect(widget, tw, th)
-        fg, bg = self._colours(widget, widget.color, rect, opacity, area)
+        fg, bg, line_px = self._colours(widget, widget.color, rect, opacity, area)
         lines = len(getattr(getattr(widget, "_label", None), "_cached_lines", []) or [1])
+        body = self.body_px is not None and abs(float(widget.font_size) - self.body_px) < 0.5
         return {"widget": self.path(widget), "text": widget.text,
                 "font_size_dp": float(widget.font_size) / dp(1),
                 "line_height": float(widget.line_height), "lines": max(1, lines),
-                "size_dp": [widget.width / dp(1), widget.height / dp(1)], "fg": fg, "bg": bg}
+                "size_dp": [widget.width / dp(1), widget.height / dp(1)], "fg": fg, "bg": bg,
+                "line_px": line_px, "role": "body" if body else ""}
 
     def text_input(self, widget: TextInput, opacity: float, area: Rect) -> dict[str, Any]:
         """Record for a TextInput: its text, or its hint when empty."""
@@ -166,8 +180,8 @@ class Walker:
         pad = [int(p) for p in widget.padding]
         rect = (int(x) + pad[0], int(y) + pad[3], int(widget.width) - pad[0] - pad[2],
                 int(widget.height) - pad[1] - pad[3])
-        fg, bg = (self._colours(widget, colour, rect, opacity, area) if text.strip()
-                  else (None, None))
+        fg, bg, _lines = (self._colours(widget, colour, rect, opacity, area) if text.strip()
+                          else (None, None, []))
         return {"widget": self.path(widget), "text": text,
                 "font_size_dp": float(widget.font_size) / dp(1) if text.strip() else None,
                 "line_height": 1.0 + float(widget.line_spacing) / max(1.0, widget.font_size),
@@ -253,13 +267,18 @@ class Driver:
 
     def _steps(self) -> Iterator[None]:
         """Views grouped by (mode, scheme, language): each switch re-renders the whole app,
-        so it is made once per group; within a group only the screen changes."""
+        so it is made once per group; within a group only the screen changes. With
+        sequences (the default) the groups of the first language follow
+        kiosk.audit.plan.switch_walk: every (mode, scheme) is reached from every state
+        one switch away, so a rule that only goes wrong after a particular switch is seen."""
         yield from self._settle()
         names = self.args.screens or list(self.app.screen_names())
-        combos = itertools.product(self.args.modes, self.args.schemes, self.args.languages, names)
+        plan = view_plan(self.args.modes, self.args.schemes, self.args.languages,
+                         sequences=self.args.sequences)
         applied: tuple[str, str, str] | None = None
-        for mode, scheme, language, screen in combos:
-            view = {"screen": screen, "mode": mode, "scheme": scheme, "language": language}
+        for (mode, scheme, language, reached_from), screen in itertools.product(plan, names):
+            view = {"screen": screen, "mode": mode, "scheme": scheme, "language": language,
+                    "reached_from": reached_from}
             try:
                 if applied is None or applied[0] != mode:
                     self.app.set_elderly(mode == "elderly")
@@ -277,10 +296,12 @@ class Driver:
             frame = read_frame()
             manager = self.app.root
             root = getattr(manager, "current_screen", None) or manager
-            elements = list(Walker(root, frame).records())
+            body_size = getattr(getattr(self.app, "theme", None), "body", None)
+            body = float(body_size) if body_size else None
+            elements = list(Walker(root, frame, body).records())
             for overlay in Window.children:
                 if overlay is not manager:
-                    elements.extend(Walker(overlay, frame).records())
+                    elements.extend(Walker(overlay, frame, body).records())
             shot = self._screenshot(frame, view)
             self._emit({"view": view, "elements": elements, "screenshot": shot})
 
@@ -292,6 +313,11 @@ class Driver:
         folder = Path(self.args.screenshots)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "{mode}-{scheme}-{language}-{screen}.png".format(**view)
+        if path.exists():      # reached again by another switch: keep the first, and this
+            path = folder / "after" / "{mode}-{scheme}-{language}-{screen}".format(**view)
+            path = path.with_name(path.name + "-after-"
+                                  + view["reached_from"].replace("/", "-") + ".png")
+            path.parent.mkdir(exist_ok=True)
         Image.fromarray(np.flipud(frame)).save(path, optimize=True)
         return str(path)
 
@@ -312,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--languages", nargs="+", default=["zh_CN", "en"])
     parser.add_argument("--screenshots", default=None)
     parser.add_argument("--orientation", choices=sorted(WINDOW), default=None)
+    parser.add_argument("--no-sequences", dest="sequences", action="store_false",
+                        help="visit each (mode, scheme, language) once, not after every switch")
     parser.add_argument("--frames", type=int, default=1,
                         help="extra frames drawn after a view is set up, before it is measured")
     args = parser.parse_args(argv)

@@ -6,7 +6,10 @@ screen × {standard, elderly} × every colour scheme × {zh_CN, en}, checks the 
 kiosk.audit (text size, largest text, line spacing, WCAG contrast, touch-target size) and
 the colour tokens of every scheme, the journey controls (spoken prompt, 重听 repeat
 control, 长辈版 switch on attract/home), and prints {"screens", "views", "checks", "violations",
-"details", "errors"}. Exit code 0 when clean, 1 on violations or errors, 2 when the audit
+"details", "errors", "measures"}. Every (mode, scheme) is also reached from every state one
+switch away (``--no-sequences``: once each), and the elderly body text is compared with the
+standard one in rendered pixels (``measures.elderly_body_scale``). Exit code 0 when clean,
+1 on violations or errors, 2 when the audit
 could not run. This module never imports Kivy: the probe runs in a child process.
 """
 
@@ -25,7 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.appearance import SCHEMES, SIZE_PROFILES
-from kiosk.audit import AuditReport, Element, View, check_controls, check_tokens, check_view
+from kiosk.audit import (
+    AuditReport,
+    Element,
+    View,
+    check_controls,
+    check_elderly_scale,
+    check_tokens,
+    check_view,
+)
+from kiosk.audit.checks import ELDERLY_BODY_SCALE
 from kiosk.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +85,8 @@ def run_probe(args: argparse.Namespace) -> list[dict[str, Any]]:
                "--languages", *args.languages]
         if args.screens:
             cmd += ["--screens", *args.screens]
+        if not getattr(args, "sequences", True):
+            cmd += ["--no-sequences"]
         if args.orientation:
             cmd += ["--orientation", args.orientation]
         if args.screenshots:
@@ -102,16 +116,27 @@ def audit(records: list[dict[str, Any]]) -> AuditReport:
     token_checks, token_violations = check_tokens(SCHEMES.values())
     report.checks += token_checks
     report.violations.extend(token_violations)
+    seen: list[tuple[View, list[Element]]] = []
     for record in records:
         view = View(**record["view"])
         if "error" in record:
             report.errors.append(f"{view.label()}: {record['error']}")
             continue
         elements = [Element.from_dict(e) for e in record["elements"]]
+        seen.append((view, elements))
         checks, violations = check_view(view, elements, SIZE_PROFILES[view.mode],
                                         SCHEMES[view.scheme])
         more_checks, more = check_controls(view, elements)
         report.add(view, checks + more_checks, violations + more)
+    checks, violations, measures = check_elderly_scale(seen)
+    report.checks += checks
+    report.violations.extend(violations)
+    if measures:
+        report.measures["elderly_body_scale"] = {
+            "needed": ELDERLY_BODY_SCALE,
+            "min_ratio": min(m["ratio"] for m in measures),
+            "screens": measures,
+        }
     return report
 
 
@@ -142,6 +167,12 @@ def _print_text(report: AuditReport) -> None:
               f"{d['rule']}: {d['value']} < {d['needed']}  {d['detail']} {d['text']}".rstrip())
     for error in doc["errors"]:
         print(f"error: {error}")
+    scale = doc["measures"].get("elderly_body_scale")
+    if scale:
+        ratios = sorted(m["ratio"] for m in scale["screens"])
+        print(f"elderly body text / standard body text (rendered glyph heights): "
+              f"min {ratios[0]:.2f}, median {ratios[len(ratios) // 2]:.2f} over "
+              f"{len(ratios)} screen views (needed ≥ {scale['needed']})")
     print(f"audit: {doc['screens']} screens, {doc['views']} views, {doc['checks']} checks, "
           f"{doc['violations']} violations, {len(doc['errors'])} errors")
 
@@ -190,6 +221,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="publish elderly-*.png and scheme-*.png views into DIR")
     parser.add_argument("--app", default="screens.audit_probe:audit_app",
                         help=argparse.SUPPRESS)
-    parser.add_argument("--timeout", type=float, default=600.0,
-                        help="seconds before the probe is abandoned (default 600)")
+    parser.add_argument("--no-sequences", dest="sequences", action="store_false",
+                        help="visit each (mode, scheme, language) once instead of after "
+                             "every one-step switch")
+    parser.add_argument("--timeout", type=float, default=1200.0,
+                        help="seconds before the probe is abandoned (default 1200)")
     parser.set_defaults(handler=handle)

@@ -6,7 +6,12 @@
 scheme and language.
 """
 
-from kiosk.audit.checks import check_controls, check_tokens, check_view
+from kiosk.audit.checks import (
+    check_controls,
+    check_elderly_scale,
+    check_tokens,
+    check_view,
+)
 from kiosk.audit.model import AuditReport, Element, View, Violation
 
 __all__ = [
@@ -15,6 +20,7 @@ __all__ = [
     "View",
     "Violation",
     "check_controls",
+    "check_elderly_scale",
     "check_tokens",
     "check_view",
 ]

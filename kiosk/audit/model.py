@@ -12,16 +12,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class View:
-    """One rendered combination: a screen in a mode, scheme and language."""
+    """One rendered combination: a screen in a mode, scheme and language, and the
+    appearance the app was switched from to reach it ("start", "mode/scheme/language",
+    or "" when not recorded)."""
 
     screen: str
     mode: str
     scheme: str
     language: str
+    reached_from: str = ""
 
     def label(self) -> str:
-        """"screen/mode/scheme/language"."""
-        return f"{self.screen}/{self.mode}/{self.scheme}/{self.language}"
+        """"screen/mode/scheme/language" (+ " after mode/scheme/language")."""
+        base = f"{self.screen}/{self.mode}/{self.scheme}/{self.language}"
+        return f"{base} after {self.reached_from}" if self.reached_from else base
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class Element:
 
     ``text`` is empty for non-text widgets; ``fg``/``bg`` are None when unknown (e.g. the
     text is scrolled out of view); ``lines`` is how many lines the text was laid out in.
+    ``line_px`` are the heights of its rendered lines of glyphs in window pixels (measured
+    in the frame; empty when not measurable); ``role`` is "body" for text at the theme's
+    body size.
     """
 
     widget: str
@@ -41,6 +48,8 @@ class Element:
     fg: str | None = None
     bg: str | None = None
     touchable: bool = False
+    line_px: tuple[int, ...] = ()
+    role: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Element:
@@ -56,12 +65,15 @@ class Element:
             fg=data.get("fg"),
             bg=data.get("bg"),
             touchable=bool(data.get("touchable", False)),
+            line_px=tuple(int(v) for v in data.get("line_px") or ()),
+            role=str(data.get("role") or ""),
         )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict (inverse of from_dict)."""
         data = asdict(self)
         data["size_dp"] = list(self.size_dp)
+        data["line_px"] = list(self.line_px)
         return data
 
 
@@ -97,6 +109,8 @@ class AuditReport:
     checks: int = 0
     violations: list[Violation] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: figures measured across views (e.g. the elderly body-text scale), for the report
+    measures: dict[str, Any] = field(default_factory=dict)
 
     def add(self, view: View, checks: int, violations: list[Violation]) -> None:
         """Account for one audited view."""
@@ -113,4 +127,5 @@ class AuditReport:
             "violations": len(self.violations),
             "details": [v.to_dict() for v in self.violations],
             "errors": list(self.errors),
+            "measures": dict(self.measures),
         }

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from kiosk.appearance import SCHEMES, SIZE_PROFILES
+from kiosk.audit.plan import switch_edges
 from kiosk.i18n import LANGUAGES
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
@@ -34,9 +35,13 @@ def report() -> dict[str, Any]:
 
 
 def test_every_view_was_audited(report: dict[str, Any]) -> None:
+    """Every (mode, scheme) in every language, and in the first language again after
+    every one-step switch (kiosk.audit.plan.switch_walk)."""
     combos = len(SIZE_PROFILES) * len(SCHEMES) * len(LANGUAGES)
+    switches = len(switch_edges(list(SIZE_PROFILES), list(SCHEMES)))
+    states = combos + switches + 1 - len(SIZE_PROFILES) * len(SCHEMES)
     assert report["screens"] >= 5
-    assert report["views"] == report["screens"] * combos
+    assert report["views"] == report["screens"] * states
     assert report["checks"] > report["views"] * 3
 
 
@@ -49,3 +54,10 @@ def test_zero_violations(report: dict[str, Any]) -> None:
              f"{d['rule']} {d['value']} < {d['needed']} {d['detail']} {d['text']}"
              for d in report["details"]]
     assert report["violations"] == 0, "\n".join(lines[:60])
+
+
+def test_elderly_body_text_is_1_6_times_the_standard(report: dict[str, Any]) -> None:
+    """Measured from the rendered frames (glyph heights), screen by screen."""
+    scale = report["measures"]["elderly_body_scale"]
+    low = [m for m in scale["screens"] if m["ratio"] < scale["needed"]]
+    assert not low, low[:10]

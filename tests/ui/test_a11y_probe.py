@@ -26,7 +26,8 @@ def _env(disp: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "screens", "audit", "--json", "--app", FIXTURE],
+        [sys.executable, "-m", "screens", "audit", "--json", "--app", FIXTURE,
+         "--no-sequences"],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )

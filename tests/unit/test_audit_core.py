@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 
 from kiosk.appearance import ELDERLY, SCHEMES, STANDARD
@@ -112,3 +113,36 @@ def test_journey_controls_are_required() -> None:
     english = Element("Button#repeat_button", "Hear again", 20, touchable=True)
     assert check_controls(View("guide", "elderly", "standard", "en"), [english])[1] == []
     assert check_controls(View("maintenance", "standard", "standard", "zh_CN"), []) == (0, [])
+
+
+def test_switch_walk_takes_every_one_step_switch_once() -> None:
+    from kiosk.audit.plan import switch_edges, switch_walk, view_plan
+
+    modes, schemes = ["standard", "elderly"], ["standard", "high_contrast_dark", "yellow_on_black"]
+    walk = switch_walk(modes, schemes)
+    taken = list(itertools.pairwise(walk))
+    assert sorted(taken) == sorted(switch_edges(modes, schemes))
+    assert len(taken) == 2 * 6 + 3 * 2
+    assert all((a[0] == b[0]) != (a[1] == b[1]) for a, b in taken)   # one thing changes
+    plan = view_plan(modes, schemes, ["zh_CN", "en"])
+    assert len(plan) == len(walk) + 6 and plan[0][3] == "start"
+    assert plan[1][3] == "standard/standard/zh_CN"
+    assert len(view_plan(modes, schemes, ["zh_CN", "en"], sequences=False)) == 12
+
+
+def test_elderly_body_scale_compares_rendered_glyphs() -> None:
+    from kiosk.audit import check_elderly_scale
+
+    def view(mode: str, px: list[int], scheme: str = "standard") -> tuple[View, list[Element]]:
+        return (View("home", mode, scheme, "zh_CN"),
+                [Element("a", "正文", line_px=tuple(px), role="body"),
+                 Element("t", "标题", line_px=(90,))])         # not body text: ignored
+
+    checks, found, measures = check_elderly_scale(
+        [view("standard", [20, 20]), view("elderly", [26, 25]),
+         view("standard", [20], "yellow_on_black"), view("elderly", [33], "yellow_on_black")])
+    assert checks == 2
+    assert [(v.view.scheme, v.rule, round(v.value, 3)) for v in found] == [
+        ("standard", "elderly_body_scale", 1.275)]
+    assert [m["ratio"] for m in measures] == [1.275, 1.65]
+    assert check_elderly_scale([view("standard", [20])]) == (0, [], [])
