@@ -52,7 +52,11 @@ def create_command(
 def take_pending(
     conn: Connection, terminal_ids: Iterable[str], now: float
 ) -> dict[str, list[dict[str, Any]]]:
-    """Pending commands of these terminals, marked ``sent``; grouped by terminal."""
+    """Pending commands of these terminals, marked ``sent``; grouped by terminal.
+
+    The UPDATE is conditional (still ``pending``) and says which rows it changed: when two
+    server workers answer heartbeats of one terminal at the same time, the second waits on
+    the first's row lock, finds the command no longer pending and hands out nothing."""
     ids = list(terminal_ids)
     rows = conn.execute(
         select(commands.c.id, commands.c.terminal_id, commands.c.kind, commands.c.args)
@@ -62,11 +66,15 @@ def take_pending(
     out: dict[str, list[dict[str, Any]]] = {}
     if not rows:
         return out
-    conn.execute(
-        update(commands).where(commands.c.id.in_([r.id for r in rows]))
+    taken = {int(i) for (i,) in conn.execute(
+        update(commands)
+        .where(commands.c.id.in_([r.id for r in rows]), commands.c.status == "pending")
         .values(status="sent", sent_at=now)
-    )
+        .returning(commands.c.id)
+    )}
     for r in rows:
+        if int(r.id) not in taken:
+            continue
         out.setdefault(r.terminal_id, []).append(
             {"id": int(r.id), "kind": r.kind, "args": json.loads(r.args)}
         )

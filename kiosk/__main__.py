@@ -17,6 +17,8 @@ CLI_MODULES = {
     "outbox": "kiosk.cli_outbox",
     "agent": "kiosk.cli_agent",
     "receipts": "kiosk.cli_receipts",
+    "update": "kiosk.cli_update",
+    "pin": "kiosk.cli_pin",
 }
 
 

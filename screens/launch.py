@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.composition import Terminal, build_terminal
 from kiosk.config import TerminalConfig
+from kiosk.update import release_version, write_health
 from kiosk.watchdog import Watchdog
 from screens.boot import configure_kivy
 
@@ -55,7 +56,10 @@ def launch(config: TerminalConfig, options: LaunchOptions | None = None) -> Laun
                    closable=options.closable, config_loader=options.config_loader)
     from screens.watchdog_feed import feed
 
-    feed(app, Watchdog())      # READY=1 once attract is drawn, WATCHDOG=1 from the main loop
+    # READY=1 once attract is drawn (after the health report the updater waits for),
+    # then WATCHDOG=1 from the main loop
+    feed(app, Watchdog(), on_ready=lambda: write_health(
+        terminal.state_dir, release_version(), terminal.device_errors))
     return Launched(app, terminal)
 
 

@@ -8,6 +8,7 @@ thread that blocks stops the kicks and systemd restarts the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kivy.clock import Clock
@@ -16,11 +17,15 @@ from kivy.core.window import Window
 from kiosk.watchdog import Watchdog
 
 
-def feed(app: Any, watchdog: Watchdog, status: str = "attract screen drawn") -> Watchdog:
-    """Wire ``watchdog`` to ``app`` (call before ``app.run()``)."""
+def feed(app: Any, watchdog: Watchdog, status: str = "attract screen drawn",
+         on_ready: Callable[[], None] | None = None) -> Watchdog:
+    """Wire ``watchdog`` to ``app`` (call before ``app.run()``); ``on_ready`` runs just
+    before READY=1 (the terminal writes its health report for the updater there)."""
 
     def flipped(*_args: Any) -> None:
         Window.unbind(on_flip=flipped)
+        if on_ready is not None:
+            on_ready()
         watchdog.ready(status)
 
     def started(*_args: Any) -> None:
