@@ -46,9 +46,15 @@ class BookScreen(KioskScreen):
         if flow is None:
             return
         if not flow.state.venues:
-            self.app.run_async(flow.load_venues, self._shown)
+            self.app.run_async(flow.load_venues, self._venues_loaded)
             return
         self._render()
+
+    def _venues_loaded(self, problem: Any) -> None:
+        self._shown(problem)
+        flow = self._flow()
+        if not problem and flow is not None and flow.state.venue is None and flow.state.venues:
+            self._venue(flow.state.venues[0].venue.id)      # the nearest, already chosen
 
     def _shown(self, problem: Any) -> None:
         self.notice = self.app.tr(problem) if problem else ""

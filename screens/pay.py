@@ -48,7 +48,8 @@ class PayScreen(KioskScreen):
         journey = self.app.journey
         if journey is None or journey.payment is None or self.waiting:
             return
-        if journey.payment.state.outcome in ("failed", "expired") and not again:
+        state = journey.payment.state
+        if not state.ready or (state.outcome in ("failed", "expired") and not again):
             return
         self.can_retry = False
         self.app.run_async(journey.start_payment, self._started)

@@ -107,7 +107,7 @@ class FiscalReceipt:
     payee: str
     issued_at: float
     verify_url: str
-    pdf_b64: str
+    pdf_b64: str = ""           # only when asked for (with_pdf)
 
 
 @dataclass(frozen=True)

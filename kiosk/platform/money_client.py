@@ -78,10 +78,11 @@ class MoneyClient:
                      self._call("POST", f"/v1/payments/{pay_code}/refund",
                                 body={"reason": reason}))
 
-    def fiscal_receipt(self, pay_code: str) -> FiscalReceipt:
-        """The electronic fiscal receipt of a paid order."""
-        return build(lambda d: parse(FiscalReceipt, d),
-                     self._call("GET", f"/v1/payments/{pay_code}/fiscal-receipt"))
+    def fiscal_receipt(self, pay_code: str, with_pdf: bool = False) -> FiscalReceipt:
+        """The electronic fiscal receipt of a paid order (``with_pdf``: its PDF too)."""
+        return build(lambda d: parse(FiscalReceipt, d), self._call(
+            "GET", f"/v1/payments/{pay_code}/fiscal-receipt",
+            params={"pdf": "true"} if with_pdf else None))
 
     def issue_certificate(self, item_code: str, session_token: str,
                           pay_code: str | None = None) -> Certificate:

@@ -4,6 +4,7 @@ real touch on the real UI, and the checks are what a citizen (or an operator) wo
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import requests
@@ -24,16 +25,21 @@ from simulator.platform import fines
 
 
 def _wallet_pays(ctx: DemoContext) -> str:
-    """Wait for the payment QR, then pay it 'on the phone'; the 缴款码."""
+    """Wait for the payment QR, then pay it 'on the phone'; the 缴款码. Notes how long the
+    result screen took after the wallet paid (the platform notifies at once)."""
     ctx.ui.wait_screen("pay")
     ctx.ui.wait(lambda: bool(ctx.app.root.current_screen.qr), "payment QR", timeout=30)
     code = str(ctx.ui.on_main(lambda: ctx.app.root.current_screen.pay_code))
     ctx.expect(len(code) == 20 and code.isdigit(), f"not a 20-digit payment code: {code!r}")
     ctx.expect("剩余支付时间" in ctx.ui.text_on_screen(), "no countdown beside the QR")
     ctx.shot("pay-qr")
+    started = time.monotonic()
     answer = requests.post(f"{ctx.suite.platform.url}/_sim/payments/{code}/paid", timeout=10)
     ctx.expect(answer.ok, f"the wallet could not pay: {answer.text[:100]}")
-    ctx.step("the citizen paid with a phone wallet", pay_code=code[:6] + "…")
+    ctx.ui.wait(lambda: ctx.app.root.current == "result", "paid on screen", timeout=20)
+    shown_ms = round((time.monotonic() - started) * 1000)
+    ctx.step("the citizen paid with a phone wallet; result on screen", pay_code=code[:6] + "…",
+             paid_to_screen_ms=shown_ms)
     return code
 
 

@@ -136,7 +136,9 @@ def _item(seq: int, dept: tuple[str, str, str, str], line: str) -> dict[str, Any
     flow, level = FLOWS[flow_c], LEVELS[level_c]
     code = f"KM-{dcode}-{seq:03d}"
     rng = _rng("item", code)
-    legal, promised = LIMITS[type_code] if flow in ("application", "appointment") else (0, 0)
+    paid_here = name in PAYMENTS              # a payment is done at once, with no forms
+    legal, promised = (LIMITS[type_code] if flow in ("application", "appointment")
+                       and not paid_here else (0, 0))
     if promised:
         promised = max(1, promised - rng.randint(0, promised // 2))
     base = rng.lognormvariate(6.0, 1.0) * (6 if name in POPULAR else 1)
@@ -153,9 +155,9 @@ def _item(seq: int, dept: tuple[str, str, str, str], line: str) -> dict[str, Any
         "time_limit_text": (f"法定{legal}个工作日，承诺{promised}个工作日" if legal else "即办"),
         "process": PROCESS[flow],
         "conditions": _conditions(flow, type_code, level, law.split("》")[0] + "》"),
-        "materials": _materials(name, flow, level),
+        "materials": [] if paid_here else _materials(name, flow, level),
         "forms": ([{"name": f"{name}申请表", "code": f"{code}-F1"}]
-                  if flow in ("application", "appointment") else []),
+                  if flow in ("application", "appointment") and not paid_here else []),
         "fees": FEES.get(name, "不收费"),
         "fee_fen": fee_fen(FEES.get(name, "")),
         "payment": PAYMENTS.get(name) or (

@@ -107,7 +107,7 @@ ITEM_LINES = {
 交通事故处理进度查询|Traffic accident case progress|p|GG|0||car
 电动自行车登记预约|E-bike registration appointment|y|QR|2||car
 机动车交通违法记录证明|Vehicle violation record certificate|c|GG|2|trf|car
-交通违法罚款缴纳|Traffic fine payment|g|QT|0||car""",
+交通违法罚款缴纳|Traffic fine payment|a|QT|0||car""",
     "TAX": """个人所得税纳税记录开具|Individual income tax payment record|c|GG|2|tax|job,house
 完税证明开具|Tax payment certificate|c|GG|2|tax|house
 个人所得税年度汇算|Individual income tax annual reconciliation|a|QR|2|tax|job

@@ -177,8 +177,10 @@ def refund_order(pay_code: PayCode, body: RefundRequest, request: Request,
 
 
 @router.get("/payments/{pay_code}/fiscal-receipt", response_model=FiscalReceiptResponse)
-def fiscal_receipt(pay_code: PayCode, request: Request, state: State) -> Any:
-    """The electronic fiscal receipt of a paid order (404 ``not_paid`` before payment)."""
+def fiscal_receipt(pay_code: PayCode, request: Request, state: State,
+                   pdf: bool = False) -> Any:
+    """The electronic fiscal receipt of a paid order (404 ``not_paid`` before payment);
+    ``pdf=true`` adds the receipt's PDF (rendering it takes a few hundred ms)."""
     order = _own(state, pay_code, request)
     if order.status not in ("paid", "refunded") or not order.receipt_no:
         raise ApiError(404, "not_paid", "no receipt: the order is not paid")
@@ -186,5 +188,5 @@ def fiscal_receipt(pay_code: PayCode, request: Request, state: State) -> Any:
     if receipt is None:
         raise ApiError(404, "not_paid", "no receipt: the order is not paid")
     url = fiscal.verify_url(state.public_url, receipt)
-    pdf = fiscal.render_pdf(receipt, url)
-    return dict(receipt.__dict__, verify_url=url, pdf_b64=base64.b64encode(pdf).decode())
+    document = base64.b64encode(fiscal.render_pdf(receipt, url)).decode() if pdf else ""
+    return dict(receipt.__dict__, verify_url=url, pdf_b64=document)

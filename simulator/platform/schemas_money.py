@@ -83,7 +83,7 @@ class FiscalReceiptResponse(BaseModel):
     payee: str
     issued_at: float
     verify_url: str
-    pdf_b64: str
+    pdf_b64: str = Field(default="", description="the receipt's PDF when asked (pdf=true)")
 
 
 class Venue(BaseModel):

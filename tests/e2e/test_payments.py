@@ -4,6 +4,7 @@ receipts and the signed certificate a fee pays for."""
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from collections.abc import Iterator
@@ -69,7 +70,9 @@ def test_fine_paid_by_notification_with_fiscal_receipt(term: Terminal,
     assert outcome.status == "paid" and term.listener.accepted == 1
     receipt = term.money.fiscal_receipt(order.pay_code)
     assert len(receipt.number) == 10 and len(receipt.check_code) == 6
-    assert receipt.amount_fen == intent.amount_fen and receipt.pdf_b64
+    assert receipt.amount_fen == intent.amount_fen and not receipt.pdf_b64
+    with_pdf = term.money.fiscal_receipt(order.pay_code, with_pdf=True)
+    assert base64.b64decode(with_pdf.pdf_b64).startswith(b"%PDF")
     check = requests.get(receipt.verify_url, timeout=5).json()
     assert check["genuine"] and check["number"] == receipt.number
     forged = receipt.verify_url.replace(receipt.check_code, "000000")
