@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: the window's title (the brand; not translated)
+WINDOW_TITLE = "e办通"
+
 
 @dataclass(frozen=True)
 class SizeProfile:

@@ -99,6 +99,11 @@ def format_time(value: dt.datetime | dt.time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+def format_clock(value: dt.datetime) -> str:
+    """``11月29日 15:50``: the date and time on the terminal's permanent bar."""
+    return f"{value.month}月{value.day}日 {format_time(value)}"
+
+
 def format_datetime(value: dt.datetime, tz: dt.tzinfo | None = None) -> str:
     """``2026年11月29日 15:50``; an aware time is first converted to ``tz`` (default: the
     terminal's local zone)."""

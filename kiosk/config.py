@@ -55,6 +55,8 @@ class TerminalSection:
                                                           "digits only)"))
     orientation: Literal["portrait", "landscape"] = "portrait"
     state_dir: str = "var"
+    #: where the ID-card reader is on this terminal, said on the identify screen
+    reader_place: str = "屏幕下方台面上（有身份证图标处）"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class UiSection:
     language: str = spec("zh_CN", choices=lambda: LANGUAGES)
     scheme: str = spec("standard", choices=lambda: SCHEMES)
     elderly: bool = False
-    idle_timeout_s: float | None = spec(None, range=(30, 1800))
+    idle_timeout_s: float | None = spec(None, range=(21, 3600))
     idle_warning_s: float | None = spec(None, range=(20, 600))
 
 

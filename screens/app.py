@@ -27,7 +27,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.calendar_cn import format_time
+from kiosk.appearance import WINDOW_TITLE
+from kiosk.calendar_cn import format_clock
 from kiosk.composition import Terminal
 from kiosk.config import TerminalConfig
 from kiosk.flows.journey import Journey
@@ -92,7 +93,7 @@ class KioskApp(App):
         self.terminal = terminal
         self.orientation = orientation
         self.voice_enabled = voice_enabled
-        self.title = "e办通"
+        self.title = WINDOW_TITLE
         self.visit = VisitController(terminal, self)
         self.theme = Theme(self.visit.mode, self.visit.session.scheme)
         self.lang = terminal.translator.language
@@ -170,7 +171,7 @@ class KioskApp(App):
 
     def _update_clock(self) -> None:
         now = self.terminal.ports.now()
-        text = f"{now.month}月{now.day}日 {format_time(now)}"
+        text = format_clock(now)
         if text != self.clock_text:
             self.clock_text = text
 

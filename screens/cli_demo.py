@@ -17,6 +17,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=None,
                         help="terminal TOML (default config/terminal.toml)")
     parser.add_argument("--orientation", choices=("portrait", "landscape"), default="portrait")
+    parser.add_argument("--mode", choices=("standard", "elderly"), default="standard",
+                        help="every visit starts in this mode ([ui] elderly)")
     parser.add_argument("--only", action="append", default=None, metavar="JOURNEY",
                         help="run only this journey (repeatable)")
     parser.add_argument("--scale", type=float, default=None,
@@ -37,7 +39,8 @@ def _run(args: argparse.Namespace) -> int:
         scale = 1.0 if args.headless else (args.scale or 0.5)
         code = run_demo(Path(args.out), headless=args.headless, config_path=args.config,
                         orientation=args.orientation, only=args.only, scale=scale,
-                        browser=not args.no_browser)
+                        browser=not args.no_browser,
+                        overrides={"ui": {"elderly": args.mode == "elderly"}})
         if args.export_docs and args.headless:
             from screens.demo.docshots import export
 

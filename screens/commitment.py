@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.i18n import N_
+from kiosk.flows.commitment import COMMITMENT, KEEP_TOGETHER
+from screens.text_measure import fit_text
 from screens.widgets import KioskScreen
-
-COMMITMENT = (
-    N_("本人已阅读并知晓本事项的受理条件和所需材料。"),
-    N_("本人承诺所填写的信息和提交的材料真实、准确、完整，并愿意承担不实承诺的法律责任。"),
-    N_("本人同意有关部门依法核验所提交的信息；核验不通过的，同意撤销办理结果。"),
-)
 
 
 class CommitmentScreen(KioskScreen):
@@ -19,13 +14,23 @@ class CommitmentScreen(KioskScreen):
 
     prompt = "form"
 
+    def on_kv_post(self, base_widget: Any) -> None:
+        """Re-break the clauses when the label's width changes (rotation, mode)."""
+        self.ids.clauses.bind(width=lambda *_a: self.refresh())
+
     def refresh(self) -> None:
-        """The item's name and the commitment clauses."""
+        """The item's name and the commitment clauses, broken by the Chinese rules (no line
+        starts with closing punctuation, 责任 is never split, "2." keeps its clause)."""
         app = self.app
         journey = app.journey
         self.ids.item.text = journey.item.name if journey else ""
+        label = self.ids.clauses
+        width = label.width - 2 * float(label.padding[0] if label.padding else 0)
+        if width <= 0:
+            return
         self.ids.clauses.text = "\n\n".join(
-            f"{n}. {app.tr(c)}" for n, c in enumerate(COMMITMENT, 1))
+            fit_text(f"{n}. {app.tr(c)}", width, app.theme.body, words=KEEP_TOGETHER)
+            for n, c in enumerate(COMMITMENT, 1))
 
     def accept(self) -> None:
         """我已阅读并承诺."""

@@ -1,13 +1,18 @@
-"""Item guide: every guide element, readable and printable, then 开始办理."""
+"""Item guide: four things first (what to bring, cost, how long, where), the full twelve
+elements one tap away, printable, and the item's real next step (开始办理 here, or where and
+when at a window)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.properties import BooleanProperty
 from kivy.utils import escape_markup
 
 from kiosk.flows.guide import guide_sections, guide_slip
+from kiosk.flows.guide_summary import guide_summary, next_action
 from kiosk.flows.where import where_answer
+from kiosk.i18n import N_
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
 
@@ -15,26 +20,56 @@ class GuideScreen(KioskScreen):
     """Renders the journey's item guide."""
 
     prompt = "guide"
+    full = BooleanProperty(False)          # the full twelve elements instead of the summary
+
+    def toggle_full(self) -> None:
+        """完整指南 / 返回摘要."""
+        self.full = not self.full
+        self.refresh()
+
+    def on_leave(self, *_args: Any) -> None:
+        """The summary first next time."""
+        self.full = False
 
     def refresh(self) -> None:
-        """Fill the sections from the current journey's item."""
+        """The summary (or the full guide), where it can be done, and the next step."""
         app = self.app
         box = self.ids.sections
         box.clear_widgets()
         journey = app.journey
         if journey is None:
             return
-        self.ids.title_bar.title = journey.item.name
+        item = journey.item
+        self.ids.title_bar.title = item.name
         term = app.terminal.config.terminal
-        where = where_answer(journey.item, app.service_points, term.lat, term.lon).lines()
-        for title, text in guide_sections(journey.item, [app.tr(line) for line in where]):
+        answer = where_answer(item, app.service_points, term.lat, term.lon)
+        where = [app.tr(line) for line in answer.lines()]
+        sections = (guide_sections(item, where) if self.full
+                    else [*guide_summary(item)[:3], (N_("在哪办"), "\n".join(
+                        [app.tr(guide_summary(item)[3][1]), *where[1:]]))])
+        for title, text in sections:
             box.add_widget(EbtLabel(text=f"[b]{escape_markup(app.tr(title))}[/b]\n"
-                                         f"{escape_markup(text)}", markup=True))
+                                         f"{escape_markup(app.tr(text))}", markup=True))
         to_map = EbtButton(text=app.tr("在地图上查看可办理的服务点"), ebt_id="where_map",
                            size_hint_y=None, height=app.theme.target)
         to_map.bind(on_release=lambda _b: app.go("map"))
         box.add_widget(to_map)
-        self.ids.start.text = app.tr("完成" if journey.item.flow == "guide" else "开始办理")
+        self._next = next_action(item, list(answer.nearest))
+        self._place_shown = False
+        self.ids.start.text = app.tr(self._next.label)
+        self.ids.more.text = app.tr("返回摘要") if self.full else app.tr("完整指南")
+
+    def start(self) -> None:
+        """开始办理 here, or say where and when the item is done at a window."""
+        action = getattr(self, "_next", None)
+        if action is None or action.kind == "start" or self._place_shown:
+            self.app.advance()
+            return
+        self.notice = (self.app.tr("请到以下地点办理：") + "\n" + action.place if action.place
+                       else self.app.tr("请到政务服务中心窗口办理，可拨打12345咨询。"))
+        self.app.speak(self.notice)
+        self._place_shown = True                # the citizen knows where: now 完成
+        self.ids.start.text = self.app.tr("完成")
 
     def print_guide(self) -> None:
         """Print the guide on the receipt printer."""

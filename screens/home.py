@@ -13,13 +13,8 @@ from typing import Any
 
 from kivy.properties import NumericProperty
 
-from kiosk.flows.categories import Category, ranked
-from kiosk.i18n import N_
+from kiosk.flows.categories import EXTRA_TILES, Category, ranked
 from screens.widgets import CategoryTile, KioskScreen
-
-#: tiles besides the categories: every item (browse), the map, settings
-EXTRA_TILES = (("browse", N_("全部事项"), "全"), ("map", N_("24小时服务点"), "图"),
-               ("settings", N_("设置"), "设"))
 
 
 class HomeScreen(KioskScreen):

@@ -29,6 +29,7 @@ class IdentifyScreen(KioskScreen):
     hint = StringProperty("")
     pulse = NumericProperty(1.0)
     camera_on = BooleanProperty(False)
+    reader_place = StringProperty("")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -42,6 +43,7 @@ class IdentifyScreen(KioskScreen):
         """Start waiting for a card."""
         self._record = None
         self.phase, self.hint, self.notice, self.camera_on = "card", "", "", False
+        self.reader_place = self.app.terminal.config.terminal.reader_place
         self.ids.preview.texture = None
         rearm = getattr(self.app.terminal.poller, "rearm", None)
         if rearm is not None:

@@ -61,7 +61,8 @@ class ResultScreen(KioskScreen):
             box.add_widget(EbtLabel(text=f"· {line.when}  {name}", color=app.theme.muted))
         self.qr = outcome.qr
         self.notice = app.tr(journey.message.message) if journey.message else ""
-        self.ids.print_button.disabled = not outcome.printable
+        self.ids.print_button.disabled = (not outcome.printable
+                                          or journey.result.print_failed)
         if outcome.case_to_speak:
             app.terminal.voice.speak_digits(outcome.case_to_speak,
                                             prefix=app.tr(ANNOUNCEMENTS["case_number"]))
@@ -85,6 +86,7 @@ class ResultScreen(KioskScreen):
             self.ids.print_button.disabled = True
         else:
             self.notice = self.app.tr(journey.message.message) if journey.message else ""
+            self.ids.print_button.disabled = True       # the QR stays; no second try
             self.app.speak(ANNOUNCEMENTS["paper_out"])
             self.qr = outcome_of(journey).qr
 

@@ -18,7 +18,7 @@ from kivy.properties import ListProperty, StringProperty
 from kiosk.i18n import N_
 from kiosk.payloads import valid_case_number
 from screens.handwriting_pad import HandwritingPad
-from screens.keyboards import PhoneKeypad, QwertyKeyboard
+from screens.keyboards import CONFIRM, DELETE, PhoneKeypad, QwertyKeyboard
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
 BACKSPACE, CLEAR = N_("退格"), N_("清空")
@@ -39,11 +39,11 @@ class SearchScreen(KioskScreen):
     def on_key(self, key: str) -> None:
         """A key of the keyboard or keypad (the same labels for both)."""
         text = self.ids.query.text
-        if key in (BACKSPACE, "删除"):
+        if key in (BACKSPACE, DELETE):
             text = text[:-1]
         elif key == CLEAR:
             text = ""
-        elif key == "确认":
+        elif key == CONFIRM:
             return
         elif len(text) < MAX_QUERY:
             text += key.lower()

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from common.events import EventBus
+from kiosk.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,9 @@ CATEGORIES: tuple[Category, ...] = (
     Category("appointments", "预约", "Appointments", "约", flow="appointment"),
 )
 BY_KEY = {c.key: c for c in CATEGORIES}
+#: the home screen's tiles besides the categories: (action, name msgid, pictogram)
+EXTRA_TILES = (("browse", N_("全部事项"), "全"), ("map", N_("24小时服务点"), "图"),
+               ("settings", N_("设置"), "设"))
 
 
 def category_of(item: Any) -> Category | None:

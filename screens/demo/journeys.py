@@ -51,6 +51,7 @@ def _search_open(ctx: DemoContext, keys: str, code: str) -> None:
     ctx.ui.wait_screen("home")
     ctx.tap("search")
     ctx.ui.wait_screen("search")
+    ctx.tap("input_pinyin")        # 长辈版 opens on handwriting
     ctx.type_keys(keys)
     ctx.shot("search")
     ctx.tap(f"hit_{code}")
@@ -93,12 +94,17 @@ def guide_by_pinyin(ctx: DemoContext) -> None:
     session = _begin(ctx)
     _search_open(ctx, "xwpxjg", "KM-EDU-008")
     text = ctx.ui.text_on_screen()
-    ctx.expect("校外培训机构查询" in text and "办理流程" in text, "guide not shown")
+    ctx.expect("校外培训机构查询" in text and "要带什么" in text, "guide summary not shown")
+    ctx.tap("full_guide")          # the twelve elements, one tap away
+    ctx.expect("办理流程" in ctx.ui.text_on_screen(), "full guide not shown")
     ctx.shot("guide")
     before = ctx.printed_jobs()
     ctx.tap("print_guide")
     ctx.wait_printed(before + 1)
-    ctx.tap("start_item")          # 完成 for a guide-only item
+    ctx.tap("start_item")          # 去哪里办: a window item says where and when
+    ctx.expect("请到以下地点办理" in ctx.ui.text_on_screen(), "no place for a window item")
+    ctx.shot("guide-where")
+    ctx.tap("start_item")          # then 完成
     _skip_evaluation(ctx)
     _ended(ctx, session)
 
@@ -126,10 +132,7 @@ def social_security_certificate(ctx: DemoContext) -> None:
     session = _begin(ctx)
     ctx.tap("start")
     ctx.ui.wait_screen("home")
-    ctx.tap("browse_dept")
-    ctx.ui.wait_screen("browse")
-    dept = ctx.ui.on_main(lambda: ctx.app.terminal.catalog.get("KM-HRSS-001").department)
-    ctx.tap(f"group_{dept}")
+    _open_category(ctx, "social")          # the 社保 tile
     ctx.tap("item_KM-HRSS-001")
     ctx.ui.wait_screen("guide")
     ctx.tap("start_item")
@@ -204,7 +207,7 @@ def progress_by_receipt_qr(ctx: DemoContext) -> None:
     session = _begin(ctx)
     ctx.tap("start")
     ctx.ui.wait_screen("home")
-    ctx.tap("progress")
+    _tap_category(ctx, "progress")         # the 办件查询 tile
     ctx.ui.wait_screen("progress")
     ctx.control("scanner.emit", text=ctx.memo["case_qr"])   # signed: no identity needed
     ctx.ui.wait_screen("result")
@@ -303,15 +306,35 @@ def cross_province_application(ctx: DemoContext) -> None:
     _ended(ctx, session)
 
 
+def _tap_category(ctx: DemoContext, key: str) -> None:
+    """Tap a home-screen category tile, turning the 长辈版 pages until it shows."""
+    pages = int(ctx.ui.on_main(lambda: ctx.app.root.get_screen("home").pages))
+    for _ in range(pages):
+        if ctx.ui.exists(f"cat_{key}"):
+            break
+        ctx.tap("next_page")
+    ctx.tap(f"cat_{key}")
+
+
+def _open_category(ctx: DemoContext, key: str) -> None:
+    """A category's list of items."""
+    _tap_category(ctx, key)
+    ctx.ui.wait_screen("browse")
+
+
 def elderly_mode(ctx: DemoContext) -> None:
-    """长辈版: larger text, fewer bigger tiles; a traffic-violation query by tile."""
+    """长辈版: its own design — three big tiles a page; a traffic-violation query by tile."""
     session = _begin(ctx)
-    ctx.tap("elderly")
+    if ctx.ui.on_main(lambda: ctx.app.theme.mode) != "elderly":
+        ctx.tap("elderly")
     ctx.expect(ctx.ui.on_main(lambda: ctx.app.theme.mode) == "elderly", "elderly mode off")
     ctx.shot("attract")
     ctx.tap("start")
     ctx.ui.wait_screen("home")
+    tiles = ctx.ui.on_main(lambda: len(ctx.app.root.current_screen.ids.tiles.children))
+    ctx.expect(tiles == 3, f"长辈版 home shows {tiles} tiles, not 3 (+ search = 4 choices)")
     ctx.shot("home")
+    _open_category(ctx, "traffic")
     ctx.tap("item_KM-TRAFFIC-001")
     ctx.ui.wait_screen("guide")
     ctx.tap("start_item")
@@ -321,8 +344,49 @@ def elderly_mode(ctx: DemoContext) -> None:
     ctx.tap("finish")
     _skip_evaluation(ctx)
     _ended(ctx, session)
-    ctx.expect(ctx.ui.on_main(lambda: ctx.app.theme.mode) == "standard",
-               "elderly mode survived the visit")
+    default = ctx.ui.on_main(lambda: ctx.app.terminal.config.ui.elderly)
+    ctx.expect(ctx.ui.on_main(lambda: ctx.app.theme.mode) == (
+        "elderly" if default else "standard"), "the visit's mode survived the visit")
+
+
+def search_by_handwriting(ctx: DemoContext) -> None:
+    """A citizen who knows no pinyin writes 社 then 保 with a finger and opens a hit."""
+    import json
+    from pathlib import Path
+
+    from screens.pad_writer import write_strokes
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "tests" / "data" / "handwriting"
+                       / "strokes.json").read_text(encoding="utf-8"))
+    session = _begin(ctx)
+    ctx.tap("start")
+    ctx.ui.wait_screen("home")
+    ctx.tap("search")
+    ctx.ui.wait_screen("search")
+    ctx.tap("input_handwriting")
+    screen = ctx.ui.on_main(lambda: ctx.app.root.current_screen)
+    for char in "社保":
+        pad = ctx.ui.on_main(lambda: next(iter(screen.ids.panel.children)))
+        write_strokes(ctx.ui.on_main, pad.surface, data["characters"][char], data["width"])
+        ctx.ui.wait(lambda c=char, p=pad: c in list(p.candidates),
+                    f"{char} among the candidates", timeout=20)
+        ctx.shot(f"written-{char}")
+        index = ctx.ui.on_main(lambda c=char, p=pad: list(p.candidates).index(c))
+        ctx.tap(f"candidate_{index}")
+    ctx.ui.wait(lambda: screen.ids.query.text == "社保", "社保 in the search box")
+
+    def hits() -> list[str]:
+        return [str(w.ebt_id) for w in screen.ids.results.children
+                if str(getattr(w, "ebt_id", "")).startswith("hit_")]
+
+    ctx.ui.wait(lambda: bool(hits()), "a hit for 社保")
+    ctx.shot("hits")
+    ctx.tap(ctx.ui.on_main(hits)[-1])          # children are stored last first: the top hit
+    ctx.ui.wait_screen("guide")
+    ctx.tap("home")
+    ctx.ui.wait_screen("home")
+    ctx.ui.on_main(ctx.app.end_visit)
+    _ended(ctx, session)
 
 
 def paper_out(ctx: DemoContext) -> None:
@@ -356,5 +420,6 @@ JOURNEYS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("evaluate_after_query", evaluate_after_query),
     ("cross_province_application", cross_province_application),
     ("elderly_mode", elderly_mode),
+    ("search_by_handwriting", search_by_handwriting),
     ("printer_paper_out", paper_out),
 ]

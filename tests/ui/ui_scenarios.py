@@ -53,14 +53,16 @@ def live_switches(ctx: DemoContext) -> None:
     ctx.tap("lang_en")
     ctx.tap("home")
     ui.wait_screen("home")
-    top = ui.on_main(lambda: max(ctx.app.terminal.catalog.items(),
-                                 key=lambda i: i.popularity))
-    ctx.expect(top.name_en in ui.text_on_screen(), "tiles not in English")
-    ctx.tap("elderly")
+    ctx.expect("Housing fund" in ui.text_on_screen(), "tiles not in English")
+    ctx.tap("settings")                 # 长辈版 is switched in 设置, not on every screen
+    ui.wait_screen("settings")
+    ctx.tap("mode_elderly")
+    ctx.tap("home")
+    ui.wait_screen("home")
     tiles = ui.on_main(lambda: len(ctx.app.root.current_screen.ids.tiles.children))
-    ctx.expect(tiles == 6, f"elderly home has {tiles} tiles, not 6")
-    target = ui.on_main(lambda: ui.find(f"item_{top.code}").height)
-    ctx.expect(target >= 60, "elderly touch target under 60 dp")
+    ctx.expect(tiles == 3, f"elderly home has {tiles} tiles, not 3 (+ search: 4 choices)")
+    target = ui.on_main(lambda: ui.find("search").height)
+    ctx.expect(target >= 96, "elderly touch target under 96 dp")
     ctx.shot("elderly-english-dark")
     ui.on_main(ctx.app.end_visit)
     ui.wait_screen("attract")
@@ -69,11 +71,15 @@ def live_switches(ctx: DemoContext) -> None:
 
 
 def maintenance_pin(ctx: DemoContext) -> None:
-    """The maintenance screen stays locked without the operator PIN."""
+    """The maintenance screen is reached by the hidden corner taps, not a visible button;
+    it stays locked without the operator PIN and reports in plain Chinese."""
     ui = ctx.ui
     ui.wait_screen("attract")
-    ctx.tap("maintenance")
-    ui.wait_screen("maintenance")
+    ctx.expect(not ui.exists("maintenance") and "运维" not in ui.text_on_screen(),
+               "a visible 运维 button on the attract screen")
+    ctx.tap("operator_corner")              # one tap in the corner does nothing
+    ctx.expect(ui.current() == "attract", "one tap in the corner opened maintenance")
+    ui.open_maintenance()
     ctx.type_keys("1111")
     ctx.tap("key_确定")
     ctx.expect("密码错误" in ui.text_on_screen(), "a wrong PIN was not refused")
@@ -81,7 +87,10 @@ def maintenance_pin(ctx: DemoContext) -> None:
     ctx.type_keys("246810")
     ctx.tap("key_确定")
     text = ui.text_on_screen()
-    ctx.expect("idcard: state=online" in text and "纸张" in text, "no device report")
+    ctx.expect("身份证读卡器：正常" in text and "纸张：" in text, f"no device report: {text!r}")
+    raw = [w for w in ("state=", "cover_open", "no printer", "online", "unknown", ": ok", "None")
+           if w in text]
+    ctx.expect(not raw, f"raw driver words on the maintenance screen: {raw}")
     ctx.expect(ui.exists("exit_app"), "no way out for the operator")
     ctx.shot("maintenance")
     ctx.tap("home")
@@ -236,7 +245,7 @@ def remote_maintenance_blocks_visits(ctx: DemoContext) -> None:
         ctx.expect(text in notice, f"{text!r} missing from the notice: {notice!r}")
     for control in ("start", "elderly", "map"):
         ctx.expect(not ui.exists(control), f"{control} still offered out of service")
-    ctx.expect(ui.exists("maintenance"), "the operator lost the way in")
+    ctx.expect(ui.exists("operator_corner"), "the operator lost the way in")
     ctx.expect(_heartbeat(ctx)["maintenance"] is True, "the heartbeat does not say maintenance")
     ctx.shot("out-of-service")
     notice_at = ui.on_main(lambda: tuple(app.root.get_screen("attract").ids.notice.to_window(
@@ -258,8 +267,7 @@ def remote_maintenance_blocks_visits(ctx: DemoContext) -> None:
         unsubscribe()
         ctx.control("idcard.remove")
     ctx.expect(not _heartbeat(ctx)["session_active"], "a visit was counted out of service")
-    ctx.tap("maintenance")                   # the operator's screen, then its 首页 button
-    ui.wait_screen("maintenance")
+    ui.open_maintenance()                    # the operator's screen, then its 首页 button
     ctx.tap("home")
     ui.frame()
     ctx.expect(ui.current() == "attract", f"首页 on the operator screen opened {ui.current()}")
@@ -379,8 +387,7 @@ def remote_reload_config(ctx: DemoContext) -> None:
     ctx.expect(terminal.voice.volume == 0.5, "volume not applied")
     ctx.expect(terminal.config.devices["printer"].url == running["devices"]["printer"]["url"],
                "a restart-only key changed the running config")
-    ctx.tap("maintenance")
-    ui.wait_screen("maintenance")
+    ui.open_maintenance()
     ctx.type_keys("135790")
     ctx.tap("key_确定")
     ctx.expect(ui.exists("exit_app"), "the reloaded PIN does not open the maintenance screen")
