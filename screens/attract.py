@@ -2,17 +2,21 @@
 
 Out of service (``app.out_of_service``, the fleet's ``maintenance_on``) it shows a large
 bilingual notice pointing to the nearest 24-hour point instead of the offers and the start
-buttons, and nothing on it starts a visit (only the operator's 运维 entry stays).
+buttons, and nothing on it starts a visit (only the operator's way in stays: five taps in
+the top-left corner, :class:`OperatorCorner`, then the PIN — there is no visible 运维 button).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import NumericProperty
+from kivy.app import App
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.widget import Widget
 
 from kiosk.flows.geo import nearest
 from kiosk.i18n import LANGUAGES, N_, Translator
+from kiosk.operator import SecretTaps
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
 OFFERS = (N_("社保、公积金、医保查询与证明打印"), N_("户籍、出入境、交通事项办理"),
@@ -20,6 +24,25 @@ OFFERS = (N_("社保、公积金、医保查询与证明打印"), N_("户籍、�
 OUT_OF_SERVICE = N_("本机维护中，暂停服务")
 USE_ANOTHER = N_("请使用其他自助终端")
 GO_NEAREST = N_("最近的24小时自助服务点：")
+
+
+class OperatorCorner(Widget):
+    """An invisible square in the top-left corner: five taps within a few seconds open the
+    maintenance screen (which asks for the operator PIN). It draws nothing and does not
+    take the touch, so whatever lies under it works as before."""
+
+    ebt_id = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.taps = SecretTaps()
+
+    def on_touch_down(self, touch: Any) -> bool:
+        """Count a tap inside the corner; the fifth opens maintenance."""
+        if self.collide_point(*touch.pos) and self.taps.tap():
+            App.get_running_app().go("maintenance")
+            return True
+        return False
 
 
 class NoticeLine(EbtLabel):

@@ -90,6 +90,17 @@ class UiDriver:
             self.transitions.append((before, after, time.perf_counter() - started))
         return time.perf_counter() - started
 
+    def open_maintenance(self) -> None:
+        """The operator's way in: the hidden taps in the attract screen's top-left corner
+        (kiosk.operator.SecretTaps), then wait for the PIN screen."""
+        from kiosk.operator import SECRET_TAPS
+
+        for _ in range(SECRET_TAPS):
+            self.tap("operator_corner")
+            if self.current() == "maintenance":
+                break                        # taps made just before count as well
+        self.wait_screen("maintenance")
+
     def _touch(self, ebt_id: str) -> tuple[str, float] | None:
         widget = self.find(ebt_id)
         if widget is None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk import operator
 from kiosk.i18n import N_
 from screens.widgets import EbtLabel, KioskScreen
 
@@ -44,27 +45,29 @@ class MaintenanceScreen(KioskScreen):
             self.pin += key
 
     def refresh(self) -> None:
-        """Device states, paper, last errors, catalog version."""
+        """Device states, paper and cover, catalog, queue and recent faults — in words
+        (kiosk.operator), never raw driver values."""
         box = self.ids.report
         box.clear_widgets()
         if not self.unlocked:
             return
         app = self.app
+        tr = app.tr
         terminal = app.terminal
-        for name, state in terminal.device_states().items():
-            details = ", ".join(f"{k}={v}" for k, v in state.items() if k not in ("message",)
-                                and v not in (None, ""))
-            box.add_widget(EbtLabel(text=f"{name}: {details} {state.get('message', '')}"))
+        for line in operator.device_lines(terminal.device_states(), tr):
+            box.add_widget(EbtLabel(text=line))
         printer = terminal.printer
-        paper = printer.status().details.get("paper", "unknown") if printer else "no printer"
-        box.add_widget(EbtLabel(text=app.tr("纸张") + f": {paper}", bold=True))
-        box.add_widget(EbtLabel(text=app.tr("目录版本") + f": {terminal.catalog.version}  "
-                                f"{terminal.catalog_error or 'ok'}"))
+        details = dict(printer.status().details) if printer else None
+        box.add_widget(EbtLabel(text=operator.paper_line(details, tr), bold=True))
+        box.add_widget(EbtLabel(text=operator.catalog_line(
+            terminal.catalog.version, terminal.catalog_error, tr)))
         pending = terminal.outbox.counts().get("pending", 0)
-        box.add_widget(EbtLabel(text=app.tr("待发送") + f": {pending}"))
-        box.add_widget(EbtTitle2(text=app.tr("最近错误")))
+        box.add_widget(EbtLabel(text=tr("待发送") + f"：{pending}"))
+        box.add_widget(EbtTitle2(text=tr("最近错误")))
         history = terminal.fault_history.entries() if terminal.fault_history else []
-        for line in [e.line() for e in history[-8:]] or ["—"]:
+        lines = [operator.fault_line(e.at, e.device, e.state, e.message, tr)
+                 for e in history[-8:]]
+        for line in lines or [tr("暂无")]:
             box.add_widget(EbtLabel(text=line, color=app.theme.muted))
 
     def self_test(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.properties import StringProperty
+
 from kiosk.appearance import SCHEMES
 from kiosk.i18n import LANGUAGES, N_
 from screens.widgets import EbtButton, KioskScreen
@@ -15,10 +17,24 @@ VOLUMES = {N_("小"): 0.4, N_("中"): 0.7, N_("大"): 1.0}
 RATES = {N_("慢速"): "slow", N_("正常"): "normal"}
 
 
+def volume_label(volume: float) -> str:
+    """The volume chooser's label nearest to ``volume`` (the configured volume may lie
+    between two of them)."""
+    return min(VOLUMES, key=lambda label: abs(VOLUMES[label] - volume))
+
+
+def rate_label(rate: str) -> str:
+    """The speed chooser's label for ``rate`` (normal when unknown)."""
+    return next((label for label, value in RATES.items() if value == rate), N_("正常"))
+
+
 class SettingsScreen(KioskScreen):
     """Choosers that re-render the whole UI live."""
 
     prompt = "settings"
+    #: the chosen volume and speed in words, shown beside their titles
+    volume_text = StringProperty("")
+    rate_text = StringProperty("")
 
     def refresh(self) -> None:
         """Build the chooser buttons with the current choice marked."""
@@ -32,9 +48,11 @@ class SettingsScreen(KioskScreen):
                              (app.tr("长辈版"), "mode_elderly", app.theme.mode == "elderly",
                               lambda: app.set_elderly(True))])
         voice = app.terminal.voice
-        self._fill("volumes", [(app.tr(k), f"volume_{k}", False,
+        volume, rate = volume_label(voice.volume), rate_label(voice.rate)
+        self.volume_text, self.rate_text = app.tr(volume), app.tr(rate)
+        self._fill("volumes", [(app.tr(k), f"volume_{k}", k == volume,
                                 lambda v=v: voice.set_volume(v)) for k, v in VOLUMES.items()])
-        self._fill("rates", [(app.tr(k), f"rate_{r}", False,
+        self._fill("rates", [(app.tr(k), f"rate_{r}", k == rate,
                               lambda r=r: voice.set_rate(r)) for k, r in RATES.items()])
 
     def _fill(self, box_id: str, entries: list[tuple[str, str, bool, Any]]) -> None:
