@@ -281,13 +281,13 @@ class KioskApp(App):
     def browse(self, mode: str) -> None:
         """Browse by department or by life event."""
         browse = self.root.get_screen("browse")
-        browse.mode, browse.group = mode, ""
+        browse.mode, browse.group, browse.page = mode, "", 0
         self.visit.browse(mode)
 
     def browse_category(self, key: str) -> None:
         """A home-screen category's items."""
         browse = self.root.get_screen("browse")
-        browse.mode, browse.group = "category", key
+        browse.mode, browse.group, browse.page = "category", key, 0
         self.visit.browse("category")
 
     def start_progress(self, case_no: str = "", open_screen: bool = True) -> None:

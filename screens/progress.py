@@ -41,7 +41,7 @@ class ProgressScreen(KioskScreen):
         its signed QR is the ``proof``)."""
         number = number or self.ids.case.text
         if not valid_case_number(number):
-            self.notice = self.app.tr("办件编号是20位数字，请核对后重新输入。")
+            self.notice = self.app.tr("受理编号是20位数字，请核对后重新输入。")
             return
         journey = self.app.journey
         if journey is None:

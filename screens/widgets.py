@@ -149,3 +149,45 @@ class OutcomeIcon(Widget):
     """✓ in a disc when done, ⚠ (a triangle with "!") when not: a shape, not colour alone."""
 
     ok = BooleanProperty(True)
+
+
+class CueScroll(BoxLayout):
+    """A scrolling list that says when there is more below ("上滑查看更多") instead of being
+    cut off silently. Write it in kv like a ScrollView with one child."""
+
+    more = BooleanProperty(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        from kivy.uix.scrollview import ScrollView
+
+        kwargs.setdefault("orientation", "vertical")
+        super().__init__(**kwargs)
+        self.view = ScrollView()
+        super().add_widget(self.view)
+        self.cue = Label(size_hint_y=None, height=0, opacity=0, bold=True)
+        super().add_widget(self.cue)
+        self.view.bind(scroll_y=self._update, height=self._update)
+
+    def add_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
+        """The first child goes into the scrolling view (as with a ScrollView)."""
+        if not hasattr(self, "view") or self.view.children:
+            super().add_widget(widget, *args, **kwargs)
+            return
+        self.view.add_widget(widget)
+        widget.bind(height=self._update)
+
+    def _update(self, *_args: Any) -> None:
+        content = self.view.children[0] if self.view.children else None
+        more = bool(content is not None and content.height > self.view.height + 1
+                    and self.view.scroll_y > 0.01)
+        if more != self.more:
+            self.more = more
+        app = App.get_running_app()
+        theme = getattr(app, "theme", None)
+        if theme is None:
+            return
+        self.cue.text = app.tr("上滑查看更多") + "  ↓" if more else ""
+        self.cue.font_size = theme.body
+        self.cue.color = theme.primary
+        self.cue.height = theme.body * 1.8 if more else 0
+        self.cue.opacity = 1 if more else 0

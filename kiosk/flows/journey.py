@@ -22,12 +22,14 @@ from typing import Any
 
 from common.privacy import mask_id_number, mask_name
 from kiosk.flows.booking_step import BookingFlow
+from kiosk.flows.form_schema import FormSpec
 from kiosk.flows.output import certificate_slip
 from kiosk.flows.paying import PaymentFlow, payment_kind
 from kiosk.flows.ports import FlowPorts
 from kiosk.flows.rating import Rating
 from kiosk.flows.results import JourneyResult, rows_of
 from kiosk.flows.steps import Step, flow_key, steps_for
+from kiosk.flows.submission import commitment_of, load_form, refusal_text
 from kiosk.i18n import N_
 from kiosk.platform import errors as perr
 from kiosk.platform.models import ApplicationReceipt
@@ -81,6 +83,7 @@ class Journey:
         self.message: Notice | None = None
         self.printed = False
         self.rating = Rating(item, session, ports, self.result)
+        self.form_spec: FormSpec | None = None   # the item's form from the platform
         self._case_entered = ("", "")            # progress: (case number, signed QR)
 
     # -- navigation --------------------------------------------------------------------
@@ -109,6 +112,9 @@ class Journey:
             break
         else:
             self.step = Step.DONE
+        if (self.step in (Step.COMMITMENT, Step.FORM) and self.item.flow == "application"
+                and self.form_spec is None):
+            self.form_spec = load_form(self.ports, self.item)
         if self.step is Step.RESULT and self.item.flow in ("query", "certificate"):
             self._run_action()
         if (self.step is Step.RESULT and self.item.flow == "progress"
@@ -190,10 +196,17 @@ class Journey:
             self.result.idempotency_key = uuid.uuid4().hex
         key = self.result.idempotency_key
         payload = {"item_code": self.item.code, "session_token": self.session.identity_token,
-                   "form": form, "materials": materials}
+                   "form": form, "materials": materials,
+                   "commitment": commitment_of(self.form_spec, self.result.commitment_accepted)}
         self.ports.outbox.put("application", payload, key)
         self.result.submitted = True
         receipt = self._wait_for_delivery(key)
+        refused = None if receipt is not None else refusal_text(self.ports.outbox, key)
+        if refused is not None:          # shown, never lost: the entry stays in the outbox
+            self.result.submitted, self.result.idempotency_key = False, None
+            self.message = Notice(refused, "refused")
+            self.ports.bus.publish("journey.refused", {"item": self.item.code})
+            return self.step
         notice = None
         if receipt is not None:
             self.result.case = receipt
@@ -234,7 +247,7 @@ class Journey:
             progress = self.rating._services.progress(
                 case_no, token=self.session.identity_token, proof=proof)
         except perr.NotFound:
-            self.message = Notice(N_("没有找到这个办件编号，请核对后重新输入。"), "not_found")
+            self.message = Notice(N_("没有找到这个受理编号，请核对后重新输入。"), "not_found")
             return False
         except perr.PlatformError as exc:
             self.message = _platform_notice(exc)
@@ -286,7 +299,7 @@ class Journey:
                 department=self.item.department,
                 promised=str(self.item.raw.get("time_limit_text", "")) or None,
                 progress_qr=result.case.progress_qr or None,
-                cross_province=result.case.cross_province)
+                cross_province=result.case.cross_province, deferred=result.case.deferred)
         if result.booking is not None:
             return money_receipts.checkin_slip(result.booking, term, now)
         pay = result.payment
@@ -339,7 +352,7 @@ class Journey:
         self.result.print_failed = True
         has_qr = bool(self.result.progress_qr or certificate is not None)
         self.message = Notice(
-            N_("打印机暂时无法打印。请用手机拍下屏幕上的二维码和办件编号，工作人员已收到通知。")
+            N_("打印机暂时无法打印。请用手机拍下屏幕上的二维码和受理编号，工作人员已收到通知。")
             if has_qr else N_("打印机暂时无法打印。请拍照保存本页，工作人员已收到通知。"),
             "print_failed", {"completion": result.completion.value if result else "no_printer"})
         self.ports.bus.publish("journey.print_failed", {

@@ -93,11 +93,12 @@ def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
                 (N_("出具时间"), cert.issued_at)]
     if result.progress is not None:
         prog = result.progress
-        return [(N_("办件编号"), prog.case_no), (N_("事项"), prog.item_name),
+        return [(N_("受理编号"), prog.case_no), (N_("事项"), prog.item_name),
                 (N_("当前状态"), prog.state_name), (N_("承诺办结"), prog.promised_by)]
     if result.case is not None:
-        return [(N_("办件编号"), result.case.case_no), (N_("状态"), result.case.state_name),
-                *cross_province_rows(result.case.cross_province)]
+        return [(N_("受理编号"), result.case.case_no), (N_("状态"), result.case.state_name),
+                *cross_province_rows(result.case.cross_province),
+                *[(N_("容缺补交"), f"{d.name}（{d.due_by}前）") for d in result.case.deferred]]
     return []
 
 

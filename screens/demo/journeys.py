@@ -133,7 +133,7 @@ def social_security_certificate(ctx: DemoContext) -> None:
     ctx.tap("start")
     ctx.ui.wait_screen("home")
     _open_category(ctx, "social")          # the 社保 tile
-    ctx.tap("item_KM-HRSS-001")
+    _tap_listed(ctx, "item_KM-HRSS-001")
     ctx.ui.wait_screen("guide")
     ctx.tap("start_item")
     _identify(ctx, face=True)
@@ -316,6 +316,15 @@ def _tap_category(ctx: DemoContext, key: str) -> None:
     ctx.tap(f"cat_{key}")
 
 
+def _tap_listed(ctx: DemoContext, ebt_id: str, pages: int = 20) -> None:
+    """Tap an entry of a list, turning its 长辈版 pages (four a page) until it shows."""
+    for _ in range(pages):
+        if ctx.ui.exists(ebt_id) or not ctx.ui.exists("next_page"):
+            break
+        ctx.tap("next_page")
+    ctx.tap(ebt_id)
+
+
 def _open_category(ctx: DemoContext, key: str) -> None:
     """A category's list of items."""
     _tap_category(ctx, key)
@@ -335,7 +344,7 @@ def elderly_mode(ctx: DemoContext) -> None:
     ctx.expect(tiles == 3, f"长辈版 home shows {tiles} tiles, not 3 (+ search = 4 choices)")
     ctx.shot("home")
     _open_category(ctx, "traffic")
-    ctx.tap("item_KM-TRAFFIC-001")
+    _tap_listed(ctx, "item_KM-TRAFFIC-001")
     ctx.ui.wait_screen("guide")
     ctx.tap("start_item")
     _identify(ctx, face=False)

@@ -16,7 +16,7 @@ from kiosk.flows.steps import Step, steps_for
 from kiosk.session import Session
 from simulator.platform.idnumber import SAMPLE_IDS
 from simulator.platform.server import PlatformServer
-from tests.unit.flow_rig import RecordingPrinter, face_photo, flow_ports
+from tests.unit.flow_rig import RecordingPrinter, complete_form, face_photo, flow_ports
 
 
 class Card:
@@ -104,7 +104,7 @@ def test_application_goes_through_the_outbox_and_evaluation(ports: FlowPorts) ->
     assert journey.identify_card(Card(), face_photo())
     assert journey.step is Step.COMMITMENT
     assert journey.accept_commitment() is Step.FORM
-    assert journey.submit_form({"phone": "13800000000"}, []) is Step.RESULT
+    assert journey.submit_form(*complete_form(journey)) is Step.RESULT
     case_no = journey.result.case_no
     assert len(case_no) == 20 and case_no.startswith("530100")
     assert session.case_numbers == [case_no]
@@ -131,7 +131,7 @@ def test_platform_down_queues_the_application_and_says_so(
     server.faults.set("error_5xx")
     try:
         ports.delivery_wait_s = 0.5
-        assert journey.submit_form({}, []) is Step.RESULT
+        assert journey.submit_form(*complete_form(journey)) is Step.RESULT
         assert journey.message is not None and journey.message.code == "queued"
         assert journey.result.case is None
         assert [e.kind for e in ports.outbox.pending()] == ["application"]
@@ -158,7 +158,7 @@ def _case(ports: FlowPorts) -> Journey:
     app.advance()
     app.identify_card(Card(), face_photo())
     app.accept_commitment()
-    app.submit_form({}, [])
+    app.submit_form(*complete_form(app))
     assert app.result.case is not None
     return app
 
@@ -170,7 +170,7 @@ def test_progress_by_typed_number_asks_the_owner_to_identify(ports: FlowPorts) -
     assert progress.enter_case(case_no) and progress.step is Step.IDENTIFY
     assert progress.identify_card(Card(), face_photo()), progress.message
     assert progress.step is Step.RESULT and progress.message is None
-    assert dict(progress.result_rows())["办件编号"] == case_no
+    assert dict(progress.result_rows())["受理编号"] == case_no
     assert progress.result.rateable is not None  # the owner may rate the case
 
 
@@ -211,7 +211,7 @@ def test_printer_out_of_paper_keeps_the_qr_on_screen(ports: FlowPorts) -> None:
     journey.advance()
     journey.identify_card(Card(), face_photo())
     journey.accept_commitment()
-    journey.submit_form({}, [])
+    journey.submit_form(*complete_form(journey))
     assert not journey.print_receipt()
     assert journey.result.print_failed and journey.result.progress_qr.startswith("EBT1:CASE:")
     assert journey.message is not None and journey.message.code == "print_failed"
