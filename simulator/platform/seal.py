@@ -1,7 +1,8 @@
 """Electronic seals on certificate PDFs: a test CA made at run time and pyHanko signing.
 
-Nothing secret is committed: :class:`SealAuthority` generates an RSA root CA ("TEST ONLY")
-and a seal certificate for the issuing department in memory, on first use (~1 s).
+Nothing secret is committed: :class:`SealAuthority` generates an ECDSA P-256 root CA ("TEST
+ONLY") and a seal certificate for the issuing department in memory, on first use (a few ms;
+China's real e-seals use SM2, also an elliptic curve, which pyHanko does not sign with).
 ``sign(pdf)`` adds a PAdES-style signature (pyHanko, SHA-256, incremental update), so the
 bytes of the original document stay a prefix of the signed one. ``ca_pem`` is published
 at ``/seal/ca.pem`` so terminals and tests can validate against it.
@@ -17,7 +18,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
@@ -32,8 +33,8 @@ def _name(common: str) -> x509.Name:
                       x509.NameAttribute(NameOID.COMMON_NAME, common)])
 
 
-def _cert(subject: x509.Name, issuer: x509.Name, public: rsa.RSAPublicKey,
-          signer: rsa.RSAPrivateKey, ca: bool, now: dt.datetime) -> x509.Certificate:
+def _cert(subject: x509.Name, issuer: x509.Name, public: ec.EllipticCurvePublicKey,
+          signer: ec.EllipticCurvePrivateKey, ca: bool, now: dt.datetime) -> x509.Certificate:
     builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
                .public_key(public).serial_number(x509.random_serial_number())
                .not_valid_before(now - dt.timedelta(days=1))
@@ -70,7 +71,7 @@ class SealAuthority:
         return self._ca_asn1
 
     def _ready(self) -> signers.SimpleSigner:
-        """Make the keys on first use (~1 s for two RSA-2048 keys)."""
+        """Make the keys on first use."""
         with self._lock:
             if self._signer is None:
                 self._signer = self._make()
@@ -79,8 +80,8 @@ class SealAuthority:
     def _make(self) -> signers.SimpleSigner:
         department = self.department
         now = dt.datetime.now(dt.UTC)
-        ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        seal_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        seal_key = ec.generate_private_key(ec.SECP256R1())
         ca_name = _name("e办通 测试根CA (TEST ONLY)")
         ca_cert = _cert(ca_name, ca_name, ca_key.public_key(), ca_key, True, now)
         seal_cert = _cert(_name(department), ca_name, seal_key.public_key(), ca_key, False, now)

@@ -53,7 +53,7 @@ class Terminal:
 
 def terminal(server: PlatformServer, db: Path, poll_s: float = 0.2) -> Terminal:
     """A terminal with its listener started (stop it with ``close``)."""
-    client = PlatformClient(server.url, TERMINAL, SECRET, timeout=(1.0, 3.0), retries=1,
+    client = PlatformClient(server.url, TERMINAL, SECRET, timeout=(1.0, 10.0), retries=1,
                             backoff_s=0.01)
     money = MoneyClient(client)
     ledger = Ledger(db)

@@ -195,3 +195,31 @@ def test_end_of_visit_stops_the_payment_wait(ports: FlowPorts) -> None:
     assert not waiter.is_alive()
     order = journey.payment.state.order
     assert order is not None and ports.money.order(order.pay_code).status == "cancelled"
+
+
+def test_identified_citizen_finds_and_cancels_a_booking(ports: FlowPorts,
+                                                      server: PlatformServer) -> None:
+    first = Journey(ports.platform.item("KM-CIVIL-001"), Session(), ports)
+    first.advance()
+    identify(first, server, 3)
+    assert first.step is Step.BOOK and first.booking is not None
+    assert first.booking.load_venues() is None
+    venue = first.booking.state.venues[0].venue
+    assert first.booking.choose_venue(venue.id) is None
+    day = first.booking.state.days[0]
+    slot = next(s for s in day.slots if s.left)
+    assert first.booking.choose_slot(day.date, slot.start) is None
+    assert first.confirm_booking()
+    booked = first.result.booking
+    assert booked is not None
+    later = Journey(ports.platform.item("KM-CIVIL-001"), Session(), ports)   # another visit
+    later.advance()
+    identify(later, server, 3)
+    assert later.booking is not None and later.booking.load_venues() is None
+    assert [b.booking_no for b in later.booking.state.mine] == [booked.booking_no]
+    assert later.booking.choose_venue(venue.id) is None
+    problem = later.booking.choose_slot(day.date, slot.start)
+    assert problem is not None and "已有该事项的预约" in problem
+    assert later.booking.cancel(booked.booking_no) is None
+    assert later.booking.state.mine == []
+    assert ports.booking.mine(later.session.identity_token) == []
