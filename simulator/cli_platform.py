@@ -47,7 +47,8 @@ def handle(args: argparse.Namespace) -> int:
     from simulator.platform.server import PlatformServer
     try:
         server = PlatformServer(Path(args.state_dir) if args.state_dir else None, args.seed,
-                                _terminals(args.terminal), args.progress_step)
+                                _terminals(args.terminal), args.progress_step,
+                                public_url=args.public_url)
         url = server.start(args.host, args.port)
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"platform: cannot start: {exc}", file=sys.stderr)
@@ -70,6 +71,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8700, help="0 = any free port")
     parser.add_argument("--seed", type=int, default=0, help="synthetic data seed")
+    parser.add_argument("--public-url", default="",
+                        help="address citizens' phones use (https://…) for download links, "
+                             "payment QRs and receipt checks; default: the server's own URL")
     parser.add_argument("--state-dir", help="keep cases and evaluations here (else memory)")
     parser.add_argument("--progress-step", type=float, default=120.0,
                         help="seconds a case stays in each progress state")

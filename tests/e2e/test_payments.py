@@ -254,3 +254,22 @@ def test_pension_contribution_by_grade(term: Terminal, server: PlatformServer) -
     with pytest.raises(errors.RequestRejected):              # not a grade
         term.service.start(PaymentIntent("visit-pension-bad", "contribution",
                                          str(options.year), options.title, 12345), token)
+
+
+def test_links_use_the_public_address(tmp_path: Path) -> None:
+    srv = PlatformServer(seed=9, public_url="https://zwfw.example.cn")
+    srv.start()
+    try:
+        t = terminal(srv, tmp_path / "pub.sqlite3")
+        try:
+            token = eid_session(srv, t.client, idnumber.SAMPLE_IDS[0])
+            cert = t.money.issue_certificate("KM-HRSS-001", token)
+            assert cert.download_url.startswith("https://zwfw.example.cn/d/")
+            number = fines.sample_decisions(seed=91, count=1)[0]
+            order = t.service.start(PaymentIntent(f"pub-{number}", "fine", number, "t",
+                                                  t.money.fine(number).amount_fen))
+            assert order.pay_qr.startswith("https://zwfw.example.cn/pay/")
+        finally:
+            t.close()
+    finally:
+        srv.stop()
