@@ -29,7 +29,8 @@ from fleet.terminals import create_enrol_token
 WEB = Path(__file__).with_name("web")
 STATIC = {"app.js": "text/javascript", "views.js": "text/javascript", "style.css": "text/css",
           "login.js": "text/javascript", "push.js": "text/javascript",
-          "operations.js": "text/javascript"}
+          "operations.js": "text/javascript", "paper.js": "text/javascript",
+          "terminal_page.js": "text/javascript", "operations.css": "text/css"}
 
 
 def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:

@@ -5,7 +5,8 @@ any replica are seen) and fans out to every connected dashboard:
 
 - ``terminals`` ``{"rows": [[id, name, district, health, paper, last_seen, screen], …],
   "removed": [ids], "now"}`` — only the overview rows that changed since the last look;
-- ``changed`` ``{"topics": ["alerts", "groups", "commands", "refused", "screenshots"],
+- ``changed`` ``{"topics": ["alerts", "groups", "commands", "refused", "screenshots",
+  "windows"],
   "terminals": [ids whose commands, alerts or screenshots changed]}`` — the page refetches
   only what it shows;
 - ``hello`` on (re)connection: the page reloads its view once.
@@ -20,8 +21,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -31,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 
 from fleet import accounts
 from fleet.db import alerts, commands, screenshots
-from fleet.db_ops import alert_groups, refused_terminals
+from fleet.db_ops import alert_groups, maintenance_windows, refused_terminals
 from fleet.terminals import overview
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class PushHub:
         self._rows: dict[str, tuple[Any, ...]] | None = None
         self._versions: dict[str, Any] = {}
         self._per_terminal: dict[str, Any] = {}
+        self._scan_lock = threading.Lock()
 
     # -- the watcher ---------------------------------------------------------------------
     def start(self) -> None:
@@ -88,6 +91,17 @@ class PushHub:
 
     def scan(self, now: float | None = None) -> list[bytes]:
         """What changed since the last scan, as encoded events (first scan: nothing)."""
+        with self._scan_lock:
+            return self._scan(now)
+
+    async def baseline(self) -> None:
+        """Take the first look now if none is held, so that a dashboard told ``hello`` (and
+        loading its view) is sent every change made after that; otherwise a change made
+        between its load and the watcher's first look would never be pushed."""
+        if self._rows is None:
+            await run_in_threadpool(self.scan)
+
+    def _scan(self, now: float | None) -> list[bytes]:
         data = overview(self._engine, self._offline_after, now)
         rows = {r[0]: tuple(r) for r in data["terminals"]}
         with self._engine.connect() as conn:
@@ -103,6 +117,9 @@ class PushHub:
                     func.count(), func.max(refused_terminals.c.last_seen),
                     func.max(refused_terminals.c.dismissed_at))).one()),
                 "screenshots": conn.execute(select(func.max(screenshots.c.id))).scalar(),
+                "windows": tuple(conn.execute(select(
+                    func.max(maintenance_windows.c.id),
+                    func.sum(maintenance_windows.c.ends_at))).one()),
             }
             topics = [k for k, v in versions.items() if self._versions.get(k) != v]
             touched: set[str] = set()
@@ -143,12 +160,13 @@ class PushHub:
         return ids
 
     # -- the streams ---------------------------------------------------------------------
-    async def stream(self, request: Request) -> AsyncIterator[bytes]:
+    async def stream(self, request: Request) -> AsyncGenerator[bytes, None]:
         """One dashboard's event stream."""
         queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._clients.add(queue)
         ends = time.monotonic() + self.max_stream_s
         try:
+            await self.baseline()
             yield b"retry: 2000\n\n" + _event("hello", {"interval_s": self.interval_s})
             while time.monotonic() < ends:
                 try:

@@ -2,6 +2,8 @@
 // "terminals" carries the overview rows that changed: merged here and drawn at once;
 // "changed" names what else changed: the current view refetches (at most once a second).
 // While the stream is down the page polls every 10 s and says so in the status line.
+// A view may say what concerns it: Fleet.state.pushWants[view] = (event, data) => boolean;
+// every "changed" is also dispatched on window as a "fleet:changed" event (badges).
 "use strict";
 
 window.FleetPush = (() => {
@@ -42,13 +44,18 @@ window.FleetPush = (() => {
     source.addEventListener("terminals", (e) => {
       const delta = JSON.parse(e.data);
       const route = (window.location.hash || "#/").slice(2).split("/");
-      if ((route[0] === "" || route[0] === "overview") && merge(delta)) Fleet.drawOverview();
+      const wants = (Fleet.state.pushWants || {})[route[0]];
+      if (wants) { if (wants("terminals", delta)) later(refresh); }
+      else if ((route[0] === "" || route[0] === "overview") && merge(delta)) Fleet.drawOverview();
       else if (route[0] === "terminal" && delta.rows.some((r) => r[0] === decodeURIComponent(route[1] || ""))) later(refresh);
       else if (route[0] !== "terminal") later(refresh);
     });
     source.addEventListener("changed", (e) => {
       const change = JSON.parse(e.data);
+      window.dispatchEvent(new CustomEvent("fleet:changed", { detail: change }));
       const route = (window.location.hash || "#/").slice(2).split("/");
+      const wants = (Fleet.state.pushWants || {})[route[0]];
+      if (wants) { if (wants("changed", change)) later(refresh); return; }
       if (route[0] === "terminal" && !change.terminals.includes(decodeURIComponent(route[1] || ""))
           && !change.topics.includes("groups")) return;
       later(refresh);

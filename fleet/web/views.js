@@ -1,4 +1,4 @@
-// Fleet dashboard views: terminal detail (devices, screenshot, commands, history),
+// Fleet dashboard views: terminal detail (devices, commands, history),
 // usage charts per item / day / terminal, audit log. Charts are plain SVG drawn here.
 "use strict";
 
@@ -89,15 +89,7 @@
       el("tr", { "data-command-id": c.id, "data-status": c.status, class: "cmd-" + c.status },
         el("td", {}, c.id), el("td", {}, c.kind), el("td", {}, c.created_by), el("td", {}, when(c.created_at)),
         el("td", { class: "cmd-status" }, STATUS[c.status] || c.status), el("td", { class: "cmd-result" }, c.result || ""))));
-    const shot = document.getElementById("t-shot");
-    const shotKey = t.screenshot ? String(t.screenshot.id) : "";
-    if (shot.dataset.key !== shotKey || !shot.childNodes.length) {
-      shot.dataset.key = shotKey;
-      shot.replaceChildren(t.screenshot
-        ? el("figure", {}, el("img", { src: "/api/ops/screenshots/" + t.screenshot.id, alt: "screenshot of " + t.id }),
-          el("figcaption", {}, when(t.screenshot.ts)))
-        : el("p", { class: "note" }, "暂无截屏 No screenshot yet — use 截屏 Screenshot"));
-    }
+    // the last screenshots and the timeline: terminal_page.js
     document.getElementById("t-history").replaceChildren(historyChart(t.history));
     document.querySelector("#t-alerts tbody").replaceChildren(...t.alerts.map((a) => alertRow(a, false)));
   };
