@@ -102,6 +102,26 @@ def pay_pension_contribution(ctx: DemoContext) -> None:
     _finish(ctx, session)
 
 
+def certificate_with_fee(ctx: DemoContext) -> None:
+    """不动产登记资料查询证明 (10 元): e-ID → pay the fee → the sealed certificate; the fee
+    order is marked used, so it can never be refunded or paid twice."""
+    session = _begin(ctx)
+    _search_open(ctx, "bdcdjzlcxzm", "KM-REAL-002")
+    ctx.tap("start_item")
+    ctx.ui.wait_screen("identify")
+    ctx.control("scanner.emit", text=ctx.sample_codes(CARD)["eid"])
+    code = _wallet_pays(ctx)
+    ctx.ui.wait_screen("result", timeout=30)
+    cert = ctx.ui.on_main(lambda: ctx.app.journey.result.certificate)
+    ctx.expect(cert is not None and cert.verification_code in ctx.ui.text_on_screen(),
+               "no certificate after the fee was paid")
+    ctx.shot("certificate-paid")
+    order = requests.get(f"{ctx.suite.platform.url}/_sim/payments", timeout=10).json()
+    mine = [o for o in order if o["pay_code"] == code]
+    ctx.expect(len(mine) == 1 and mine[0]["status"] == "paid", f"fee order: {mine}")
+    _finish(ctx, session)
+
+
 def _ids(ctx: DemoContext) -> set[str]:
     return {str(getattr(w, "ebt_id", "")) for w in ctx.app.root.current_screen.walk()}
 
@@ -201,5 +221,6 @@ MONEY_JOURNEYS = [
     ("pay_traffic_fine", pay_traffic_fine),
     ("pay_pension_contribution", pay_pension_contribution),
     ("certificate_a4", certificate_a4),
+    ("certificate_with_fee", certificate_with_fee),
     ("appointment_booking", appointment_booking),
 ]
