@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import struct
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ GROUP_OPERATION, GROUP_JOB, GROUP_END, GROUP_PRINTER = 0x01, 0x02, 0x03, 0x04
 T_INTEGER, T_BOOLEAN, T_ENUM = 0x21, 0x22, 0x23
 T_TEXT, T_NAME, T_KEYWORD, T_URI = 0x41, 0x42, 0x44, 0x45
 T_CHARSET, T_LANGUAGE, T_MIME = 0x47, 0x48, 0x49
+Attribute = tuple[int, str, Any]          # (value tag, name, value or list of values)
 JOB_STATES = {3: "pending", 4: "pending-held", 5: "processing", 6: "processing-stopped",
               7: "canceled", 8: "aborted", 9: "completed"}
 PRINTER_STATES = {3: "idle", 4: "processing", 5: "stopped"}
@@ -95,8 +97,8 @@ def _attr(tag: int, name: str, value: Any) -> bytes:
     return struct.pack(">BH", tag, len(encoded)) + encoded + struct.pack(">H", len(raw)) + raw
 
 
-def encode(operation: int, request_id: int, attributes: list[tuple[int, str, Any]],
-           job_attributes: list[tuple[int, str, Any]] = ()) -> bytes:  # type: ignore[assignment]
+def encode(operation: int, request_id: int, attributes: Sequence[Attribute],
+           job_attributes: Sequence[Attribute] = ()) -> bytes:
     """An IPP/1.1 request (operation group first, then an optional job group)."""
     out = bytearray(struct.pack(">BBHI", 1, 1, operation, request_id))
     out.append(GROUP_OPERATION)
@@ -168,9 +170,8 @@ class IppClient:
         self._lock = threading.Lock()
         self._next_id = 0
 
-    def _call(self, operation: int, attributes: list[tuple[int, str, Any]],
-              document: bytes = b"", job_attributes: list[tuple[int, str, Any]] = (),  # type: ignore[assignment]
-              ) -> IppResponse:
+    def _call(self, operation: int, attributes: Sequence[Attribute], document: bytes = b"",
+              job_attributes: Sequence[Attribute] = ()) -> IppResponse:
         with self._lock:
             self._next_id += 1
             request_id = self._next_id
