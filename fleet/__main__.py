@@ -5,6 +5,9 @@
                               $FLEET_PASSWORD, or asked for)
   operator list | disable NAME
   token create [--uses N]     print a new terminal enrolment token
+  location import FILE [--check] | list
+                              terminal locations, districts and paper-round depots
+                              (CSV, TOML or JSON; see fleet/locations.py)
   usage-csv [--from D --to D] usage statistics as CSV on stdout
   retention [--keep-raw-days] fold old raw heartbeats into hourly rows now
 
@@ -31,6 +34,7 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the server in the foreground."""
+    from fleet.alerting import AlertingConfig, load_alerting
     from fleet.app import create_app
     from fleet.context import FleetConfig
     from fleet.rules import RuleConfig
@@ -42,6 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          offline_after_s=args.offline_after),
         interval_s=args.interval, keep_raw_s=args.keep_raw_days * 86400.0,
         enrol_token=args.enrol_token, secure_cookies=args.secure_cookies,
+        alerting=load_alerting(args.alerting) if args.alerting else AlertingConfig(),
     )
     app = create_app(config)
     print(f"fleet: serving on http://{args.host}:{args.port}/ (store: {args.db or 'sqlite'})",
@@ -80,6 +85,32 @@ def cmd_token(args: argparse.Namespace) -> int:
     uses = None if args.uses == 0 else args.uses
     print(create_enrol_token(_engine(args), label=args.label, uses=uses,
                              ttl_s=args.days * 86400.0))
+    return 0
+
+
+def cmd_location(args: argparse.Namespace) -> int:
+    """Import or list terminal locations and depots."""
+    from fleet import locations
+
+    if args.action == "list":
+        locs, homes = locations.list_locations(_engine(args))
+        for d in homes:
+            print(f"depot\t{d['district']}\t{d['name']}\t{d['lat']:.5f}\t{d['lon']:.5f}")
+        for t in locs:
+            print(f"terminal\t{t['terminal_id']}\t{t['district'] or '(not enrolled)'}\t"
+                  f"{t['lat']:.5f}\t{t['lon']:.5f}")
+        return 0
+    if not args.file:
+        raise SystemExit("fleet: location import FILE")
+    parsed = locations.read_file(args.file)
+    if args.check:
+        print(f"fleet: {args.file}: {len(parsed.terminals)} terminals, {len(parsed.depots)} "
+              "depots, all valid (nothing written)", file=sys.stderr)
+        return 0
+    done = locations.store(_engine(args), parsed)
+    print(f"fleet: {done.locations} terminal locations ({done.moved} districts/addresses "
+          f"corrected, {done.not_enrolled} not enrolled yet), {done.depots} depots stored",
+          file=sys.stderr)
     return 0
 
 
@@ -122,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="new errors between two heartbeats that make an error burst")
     serve.add_argument("--keep-raw-days", type=float, default=7.0)
     serve.add_argument("--secure-cookies", action="store_true", help="behind HTTPS")
+    serve.add_argument("--alerting", default=os.environ.get("FLEET_ALERTING"),
+                       help="alert grouping, roles, deadlines and notification targets "
+                            "(TOML or JSON; $FLEET_ALERTING; see fleet/alerting.py)")
     serve.set_defaults(handler=cmd_serve)
 
     op = sub.add_parser("operator", help="manage operator accounts")
@@ -137,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--label", default="")
     token.set_defaults(handler=cmd_token)
 
+    loc = sub.add_parser("location", help="terminal locations, districts, depots")
+    loc.add_argument("action", choices=["import", "list"])
+    loc.add_argument("file", nargs="?", help="CSV, TOML or JSON (see fleet/locations.py)")
+    loc.add_argument("--check", action="store_true", help="check the file, write nothing")
+    loc.set_defaults(handler=cmd_location)
+
     csv_cmd = sub.add_parser("usage-csv", help="usage statistics as CSV")
     csv_cmd.add_argument("--from", dest="day_from")
     csv_cmd.add_argument("--to", dest="day_to")
@@ -145,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     ret = sub.add_parser("retention", help="fold old raw heartbeats into hourly rows")
     ret.add_argument("--keep-raw-days", type=float, default=7.0)
     ret.set_defaults(handler=cmd_retention)
-    for command in (serve, op, token, csv_cmd, ret):  # `--db` also after the command name
+    for command in (serve, op, token, csv_cmd, ret, loc):  # `--db` also after the command name
         command.add_argument("--db", default=argparse.SUPPRESS, help="SQLAlchemy URL")
     return parser
 

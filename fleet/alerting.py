@@ -1,4 +1,6 @@
-"""Settings of alert grouping and notifications, read from a TOML file (``serve --alerting``).
+"""Settings of alert grouping and notifications, read from a TOML or JSON file
+(``python -m fleet serve --alerting FILE``; JSON when the name ends in ``.json``, with the
+same sections as objects and ``"route"`` as a list).
 
     [grouping]
     group_wait_s = 30          # gather a group this long before its first notification
@@ -28,11 +30,19 @@
     role = "supervisor"
     email = ["duty-manager@example.gov.cn"]
 
-Without a file, grouping runs with the defaults and nobody is notified.
+    [delivery]
+    max_attempts = 8           # then the notification is marked failed
+    retry_base_s = 30          # backoff doubles from here
+
+    dashboard_url = "https://fleet.example.gov.cn/"   # top level: the link in notifications
+
+Without a file, grouping runs with the defaults and nobody is notified. A key or section
+not listed here is refused with its name (a typo must not silently drop a deadline).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -103,23 +113,65 @@ def _strings(value: Any, name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+#: the keys each section may have ("" = the top level)
+KEYS = {
+    "": {"grouping", "roles", "smtp", "webhook", "delivery", "route", "dashboard_url"},
+    "grouping": {"group_wait_s", "ack_critical_s", "ack_warning_s"},
+    "roles": {"first", "second"},
+    "smtp": {"host", "port", "sender", "starttls", "ssl", "username", "password_env",
+             "timeout_s"},
+    "webhook": {"secret_env"},
+    "delivery": {"max_attempts", "retry_base_s", "retry_max_s"},
+    "route": {"role", "email", "webhook"},
+}
+
+
+def _check_keys(data: dict[str, Any]) -> None:
+    """ValueError naming the first key or section that is not known."""
+    sections: list[tuple[str, Any]] = [("", data)]
+    sections += [(name, data[name]) for name in KEYS if name and name in data
+                 and name != "route"]
+    routes = data.get("route", [])
+    sections += [("route", r) for r in (routes if isinstance(routes, list) else [routes])]
+    for name, section in sections:
+        if not isinstance(section, dict):
+            raise ValueError(f"[{name}] must be a table")
+        unknown = sorted(set(section) - KEYS[name])
+        if unknown:
+            where = f"[{name}] " if name else ""
+            raise ValueError(f"unknown key {where}{unknown[0]!r} (known: "
+                             f"{', '.join(sorted(KEYS[name]))})")
+
+
 def load_alerting(path: str | Path, dashboard_url: str = "") -> AlertingConfig:
-    """Read an alerting TOML file (ValueError with the reason when it is unusable)."""
+    """Read an alerting TOML or JSON file (ValueError with the reason when it is unusable)."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raw = Path(path).read_text(encoding="utf-8")
+        data = (json.loads(raw) if str(path).lower().endswith(".json")
+                else tomllib.loads(raw))
+        if not isinstance(data, dict):
+            raise ValueError("the file must hold a table (a JSON object)")
+        _check_keys(data)
+    except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"alerting config {path}: {exc}") from exc
     grouping, roles = data.get("grouping", {}), data.get("roles", {})
     smtp, webhook = data.get("smtp", {}), data.get("webhook", {})
     routes = []
-    for raw in data.get("route", []):
-        if not isinstance(raw, dict) or not raw.get("role"):
-            raise ValueError("each [[route]] needs a role")
-        routes.append(Route(str(raw["role"]), _strings(raw.get("email", []), "route.email"),
-                            _strings(raw.get("webhook", []), "route.webhook")))
+    listed = data.get("route", [])
+    for entry in listed if isinstance(listed, list) else [listed]:
+        if not isinstance(entry, dict) or not entry.get("role"):
+            raise ValueError(f"alerting config {path}: each [[route]] needs a role")
+        routes.append(Route(str(entry["role"]),
+                            _strings(entry.get("email", []), "route.email"),
+                            _strings(entry.get("webhook", []), "route.webhook")))
     for url in (u for r in routes for u in r.webhook):
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"webhook URL must be http(s): {url}")
+    known_roles = {str(roles.get("first", "operator")), str(roles.get("second", "supervisor"))}
+    for route in routes:
+        if route.role not in known_roles:
+            raise ValueError(f"alerting config {path}: route role {route.role!r} is neither "
+                             f"[roles] first nor second ({', '.join(sorted(known_roles))})")
     try:
         return AlertingConfig(
             group_wait_s=float(grouping.get("group_wait_s", 30.0)),
@@ -133,6 +185,7 @@ def load_alerting(path: str | Path, dashboard_url: str = "") -> AlertingConfig:
                 sender=str(smtp.get("sender", "fleet@localhost")),
                 starttls=bool(smtp.get("starttls", False)), ssl=bool(smtp.get("ssl", False)),
                 username=str(smtp.get("username", "")),
+                timeout_s=float(smtp.get("timeout_s", 10.0)),
                 password=os.environ.get(str(smtp.get("password_env", "FLEET_SMTP_PASSWORD")),
                                         "")),
             webhook_secret=os.environ.get(
@@ -140,6 +193,7 @@ def load_alerting(path: str | Path, dashboard_url: str = "") -> AlertingConfig:
             dashboard_url=str(data.get("dashboard_url", dashboard_url)),
             max_attempts=int(data.get("delivery", {}).get("max_attempts", 8)),
             retry_base_s=float(data.get("delivery", {}).get("retry_base_s", 30.0)),
+            retry_max_s=float(data.get("delivery", {}).get("retry_max_s", 3600.0)),
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"alerting config {path}: {exc}") from exc
