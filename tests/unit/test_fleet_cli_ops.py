@@ -44,7 +44,7 @@ def test_serve_alerting_toml_and_json(tmp_path: Path, served: list[Any]) -> None
     db = f"sqlite:///{tmp_path}/fleet.db"
     toml_file = tmp_path / "alerting.toml"
     toml_file.write_text(ALERTING_TOML, encoding="utf-8")
-    assert cli.main(["--db", db, "serve", "--dev", "--alerting", str(toml_file)]) == 0
+    assert cli.main(["--db", db, "serve", "--alerting", str(toml_file)]) == 0
     cfg = served[-1].state.fleet.config.alerting
     assert (cfg.group_wait_s, cfg.ack_critical_s, cfg.first_role, cfg.second_role) == (
         5.0, 600.0, "duty", "manager")
@@ -57,7 +57,7 @@ def test_serve_alerting_toml_and_json(tmp_path: Path, served: list[Any]) -> None
     json_file.write_text(json.dumps({"grouping": {"ack_warning_s": 120},
                                      "route": [{"role": "operator", "email": ["a@b.cn"]}]}),
                          encoding="utf-8")
-    assert cli.main(["--db", db, "serve", "--dev", "--alerting", str(json_file)]) == 0
+    assert cli.main(["--db", db, "serve", "--alerting", str(json_file)]) == 0
     cfg = served[-1].state.fleet.config.alerting
     assert cfg.ack_warning_s == 120.0 and cfg.targets("operator") == [("email", "a@b.cn")]
 
