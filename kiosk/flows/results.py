@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.calendar_cn import format_iso
 from kiosk.flows.paying import PaymentState
 from kiosk.i18n import N_
 from kiosk.platform.models import (
@@ -79,7 +80,10 @@ def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
         query = result.query
         rows = [(s.get("label", ""), str(s.get("value", ""))) for s in query.summary]
         for row in query.rows[:8]:
-            rows.append(tuple(str(v) for v in list(row.values())[:2]))  # type: ignore[arg-type]
+            # every record whole (its status included): the first column, then the rest
+            values = [str(v) for v in row.values() if str(v)]
+            if values:
+                rows.append((values[0], "  ".join(values[1:])))
         return rows
     if result.booking is not None:
         b = result.booking
@@ -90,11 +94,11 @@ def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
     if result.certificate is not None:
         cert = result.certificate
         return [(N_("证明"), cert.title), (N_("验证码"), cert.verification_code),
-                (N_("出具时间"), cert.issued_at)]
+                (N_("出具时间"), format_iso(cert.issued_at))]
     if result.progress is not None:
         prog = result.progress
         return [(N_("受理编号"), prog.case_no), (N_("事项"), prog.item_name),
-                (N_("当前状态"), prog.state_name), (N_("承诺办结"), prog.promised_by)]
+                (N_("当前状态"), prog.state_name), (N_("承诺办结"), format_iso(prog.promised_by))]
     if result.case is not None:
         return [(N_("受理编号"), result.case.case_no), (N_("状态"), result.case.state_name),
                 *cross_province_rows(result.case.cross_province),

@@ -73,12 +73,22 @@ class Sessions:
     def __init__(self) -> None:
         self._by_token: dict[str, Session] = {}
         self._lock = threading.Lock()
+        #: the registered name of each citizen seen with a card (the population registry
+        #: a real platform has): an e-ID names the same person as the card
+        self._names: dict[str, str] = {}
+
+    def registered_name(self, id_number: str) -> str:
+        """The name the registry holds for ``id_number`` ("" when unknown)."""
+        with self._lock:
+            return self._names.get(id_number.upper(), "")
 
     def create(self, id_number: str, name: str, level: str, now: float | None = None) -> Session:
         """Open a session for a verified citizen."""
         now = time.time() if now is None else now
         session = Session(secrets.token_urlsafe(24), id_number.upper(), name, level, now)
         with self._lock:
+            if name:
+                self._names[id_number.upper()] = name
             self._by_token = {t: s for t, s in self._by_token.items() if s.can_submit(now)}
             self._by_token[session.token] = session
         return session

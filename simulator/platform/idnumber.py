@@ -11,6 +11,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from common.privacy import mask_id_number
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
@@ -41,8 +43,9 @@ def make(region: str, birth: dt.date, seq: int) -> str:
 
 
 def mask(number: str) -> str:
-    """Show only the first 3 and last 4 characters (530***********1234)."""
-    return number[:3] + "*" * (len(number) - 7) + number[-4:] if len(number) > 7 else "***"
+    """The same rule as the terminal's (common.privacy): the 6-digit region and the last 4
+    characters (530102********1234), so a citizen sees one masking everywhere."""
+    return mask_id_number(number)
 
 
 def digest(number: str) -> str:

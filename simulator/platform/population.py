@@ -170,6 +170,7 @@ def _traffic(p: Person, today: dt.date, seed: int) -> dict[str, Any]:
         rows.append({"date": f"{today - dt.timedelta(days=rng.randint(5, 360)):%Y-%m-%d}",
                      "plate": f"云A{rng.randint(10000, 99999)}", "code": code, "text": text,
                      "fine": fine, "points": points, "handled": rng.choice(["未处理", "已处理"])})
+    rows.sort(key=lambda r: r["date"], reverse=True)      # newest first, as 交管12123 lists
     points = sum(r["points"] for r in rows if r["handled"] == "已处理")
     return _table("交通违法记录", [
         _kv("未处理违法", "Unhandled", sum(r["handled"] == "未处理" for r in rows)),

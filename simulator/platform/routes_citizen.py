@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
+from common.privacy import mask_name
 from simulator.platform import certificates, idnumber, payloads, population
 from simulator.platform.cases import CaseError, iso_time
 from simulator.platform.identity import ACCESS_TTL_S, LEVEL_RANK, Session
@@ -30,7 +31,7 @@ def _session_answer(session: Session) -> dict[str, Any]:
     name = session.name
     return {"session_token": session.token, "level": session.level,
             "access_expires_in": ACCESS_TTL_S,
-            "name_masked": (name[0] + "*" * (len(name) - 1)) if name else "",
+            "name_masked": mask_name(name) if name else "",
             "id_masked": idnumber.mask(session.id_number)}
 
 
@@ -62,7 +63,8 @@ def identify_qr(body: QrIdentifyRequest, state: State) -> Any:
         number = payloads.verify_eid(state.key, body.payload.strip(), state.clock())
     except payloads.PayloadError as exc:
         raise ApiError(403, f"eid_{exc.reason}", "electronic ID not accepted") from None
-    return _session_answer(state.sessions.create(number, "", "idcard_face", state.clock()))
+    name = state.sessions.registered_name(number)
+    return _session_answer(state.sessions.create(number, name, "idcard_face", state.clock()))
 
 
 @router.delete("/identity/session", status_code=204, tags=["identity"])

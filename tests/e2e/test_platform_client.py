@@ -13,9 +13,29 @@ import skimage.data
 
 from kiosk.platform import errors, signing
 from kiosk.platform.client import PlatformClient
+from kiosk.platform.models import ApplicationReceipt
 from kiosk.platform.service_client import ServiceClient
 from simulator.platform import idnumber, payloads
+from simulator.platform.catalog import build_items
+from simulator.platform.forms import accepted_commitment
 from simulator.platform.server import PlatformServer
+
+LOW_INCOME = {"phone": "13800000000", "household": "3", "income": 1200}
+
+
+def _submit(client: PlatformClient, code: str, session: str, form: dict[str, object],
+            key: str) -> ApplicationReceipt:
+    """A complete application: valid form, no missing material, the commitment accepted."""
+    return ServiceClient(client).submit_application(code, session, form, _materials(code),
+                                                    key, accepted_commitment())
+
+
+def _materials(code: str) -> list[dict[str, str]]:
+    item = next(i for i in build_items() if i["code"] == code)
+    return [{"name": m["name"], "via": "photo"} for m in item["materials"]
+            if m["name"] != "居民身份证" and not m["name"].startswith("《")
+            and not m.get("deferrable")]
+
 
 CITIZEN = {"id_number": idnumber.SAMPLE_IDS[1], "name": "李四", "sex": "女"}
 
@@ -69,7 +89,7 @@ def test_catalog_full_incremental_and_item(client: PlatformClient, server: Platf
 def test_identity_face_qr_and_levels(client: PlatformClient, face_jpeg: bytes,
                                      server: PlatformServer) -> None:
     face = client.identify_idcard(CITIZEN, face_jpeg)
-    assert face.level == "idcard_face" and face.id_masked == "530***********1424"
+    assert face.level == "idcard_face" and face.id_masked == "530103********1424"
     assert face.name_masked == "李*"
     blank = cv2.imencode(".png", np.full((480, 640), 128, np.uint8))[1].tobytes()
     with pytest.raises(errors.IdentityRejected) as exc:
@@ -91,6 +111,10 @@ def test_identity_face_qr_and_levels(client: PlatformClient, face_jpeg: bytes,
     assert client.identify_qr(sample["eid"]).id_masked.endswith("2311")
     with pytest.raises(errors.IdentityRejected):
         client.identify_qr(sample["eid"].replace("EBT1:EID:ey", "EBT1:EID:ez"))
+    # an e-ID names the citizen the registry knows, masked by the terminal's one rule
+    mine = payloads.sample_payloads(server.state.key, CITIZEN["id_number"])
+    eid = client.identify_qr(mine["eid"])
+    assert (eid.name_masked, eid.id_masked) == (face.name_masked, face.id_masked)
 
 
 def test_query_certificate_and_session_end(client: PlatformClient, session: str) -> None:
@@ -111,18 +135,18 @@ def test_query_certificate_and_session_end(client: PlatformClient, session: str)
 
 def test_application_is_idempotent_and_progresses(client: PlatformClient, session: str,
                                                   server: PlatformServer) -> None:
-    form = {"amount": "20000", "bank": "工商银行"}
-    first = client.submit_application("KM-HPF-004", session, form, [], "app-key-0001")
+    form = {"phone": "13800000000", "amount": 20000, "bank": "工商银行"}
+    first = _submit(client, "KM-HPF-004", session, form, "app-key-0001")
     assert payloads.CASE_RE.match(first.case_no) and not first.duplicate
     assert payloads.verify_case_qr(server.state.key, first.progress_qr) == first.case_no
-    again = client.submit_application("KM-HPF-004", session, form, [], "app-key-0001")
+    again = _submit(client, "KM-HPF-004", session, form, "app-key-0001")
     assert again.case_no == first.case_no and again.duplicate
     with pytest.raises(errors.Conflict):
-        client.submit_application("KM-HPF-004", session, {"amount": "1"}, [], "app-key-0001")
-    other = client.submit_application("KM-HPF-004", session, form, [], "app-key-0002")
+        _submit(client, "KM-HPF-004", session, {**form, "amount": 1}, "app-key-0001")
+    other = _submit(client, "KM-HPF-004", session, form, "app-key-0002")
     assert other.case_no != first.case_no
     services = ServiceClient(client)
-    assert services.progress(first.case_no, token=session).state == "submitted"
+    assert services.progress(first.case_no, token=session).state in {"submitted", "accepted"}
     deadline = time.monotonic() + 10
     while not services.progress(first.case_no, proof=first.progress_qr).completed \
             and time.monotonic() < deadline:
@@ -138,7 +162,7 @@ def test_application_is_idempotent_and_progresses(client: PlatformClient, sessio
 
 def test_evaluation_rules_and_qr(client: PlatformClient, session: str,
                                  server: PlatformServer) -> None:
-    receipt = client.submit_application("KM-CIVIL-005", session, {}, [], "eval-case-01")
+    receipt = _submit(client, "KM-CIVIL-005", session, LOW_INCOME, "eval-case-01")
     case, proof = receipt.case_no, receipt.evaluation_qr
     services = ServiceClient(client)
     with pytest.raises(errors.RequestRejected) as exc:
@@ -153,7 +177,7 @@ def test_evaluation_rules_and_qr(client: PlatformClient, session: str,
         services.evaluate(case, 5, "", "eval-key-02", token=session)
     qr = services.evaluation_qr(case, token=session)
     assert payloads.verify_evaluation(server.state.key, qr.payload) == case
-    case2 = client.submit_application("KM-CIVIL-005", session, {}, [], "eval-case-02").case_no
+    case2 = _submit(client, "KM-CIVIL-005", session, LOW_INCOME, "eval-case-02").case_no
     later = client._request("POST", "/v1/evaluations/by-qr", idempotent=False, json_body={
         "payload": services.evaluation_qr(case2, token=session).payload, "level": 5,
         "idempotency_key": "phone-key-1"}).json()
@@ -203,8 +227,9 @@ def test_hang_after_processing_then_retry_gives_the_same_case(client: PlatformCl
                                                               session: str,
                                                               server: PlatformServer) -> None:
     server.faults.set(hang_s=2.5, hang_count=1)
-    receipt = client.submit_application("KM-HPF-005", session, {"rent": "1800"}, [],
-                                        "hang-key-001")
+    receipt = _submit(client, "KM-HPF-005", session, {
+        "phone": "13800000000", "amount": 5400, "bank": "工商银行", "rent": 1800},
+        "hang-key-001")
     cases = [c for c in server.state.cases.all_cases() if c["idempotency_key"] == "hang-key-001"]
     assert len(cases) == 1 and receipt.case_no == cases[0]["case_no"] and receipt.duplicate
 

@@ -43,3 +43,18 @@ def test_any_valid_id_number_is_answered() -> None:
         record = population.records(topic, number, 5, TODAY)
         assert record["title"] and record["summary"]
         assert number not in str(record)  # never the clear ID number
+
+
+def test_traffic_records_are_newest_first_and_the_count_matches_them() -> None:
+    """The review saw "未处理违法：2" over three unsorted records: the count is of the
+    unhandled ones, and the records now come newest first with their status."""
+    seen_many = False
+    for seed in range(40):
+        for number in idnumber.SAMPLE_IDS:
+            record = population.records("trf", number, seed, TODAY)
+            rows = record["rows"]
+            seen_many = seen_many or len(rows) >= 2
+            assert [r["date"] for r in rows] == sorted((r["date"] for r in rows), reverse=True)
+            assert int(_value(record, "未处理违法")) == sum(r["handled"] == "未处理"
+                                                         for r in rows)
+    assert seen_many
