@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from kiosk.platform.client import PlatformClient  # noqa: E402
 from kiosk.platform.outbox import Outbox, PlatformSender  # noqa: E402
 from simulator.platform import idnumber, payloads  # noqa: E402
+from simulator.platform.forms import accepted_commitment  # noqa: E402
 
 
 def run_once(url: str, token: str, records: int, tag: str) -> tuple[float, float]:
@@ -34,7 +35,9 @@ def run_once(url: str, token: str, records: int, tag: str) -> tuple[float, float
         start = time.perf_counter()
         for n in range(records):
             outbox.put("application", {"item_code": "KM-HPF-005", "session_token": token,
-                                       "form": {"rent": str(n)}, "materials": []},
+                                       "form": {"phone": "13800000000", "amount": 1.0 + n,
+                                                "bank": "工商银行", "rent": 1500.0},
+                                       "materials": [], "commitment": accepted_commitment()},
                        f"bench-{tag}-{n:06d}")
         put_rate = records / (time.perf_counter() - start)
         start = time.perf_counter()

@@ -29,13 +29,57 @@ class FormScreen(KioskScreen):
 
     def on_kv_post(self, base_widget: Any) -> None:
         """The digit keypad."""
-        self.ids.keypad.keys = [*list("1234567890"), N_("退格")]
+        self.ids.keypad.keys = [*list("123456789"), ".", "0", N_("退格")]
         self.ids.keypad.target = self
 
     def on_key(self, key: str) -> None:
-        """Digits of the contact phone."""
-        self.draft.type_key(key)
-        self.ids.phone.text = self.draft.phone or self.app.tr("请输入11位手机号码")
+        """A key into the focused field: the contact phone, or an amount or date field."""
+        spec = self._spec()
+        focused = spec.field(self.draft.focus) if spec is not None else None
+        self.draft.type_key(key, focused.kind if focused is not None else "phone")
+        if self.draft.focus == "phone":
+            self.ids.phone.text = self.draft.phone or self.app.tr("请输入11位手机号码")
+        else:
+            self.refresh()
+
+    def _spec(self) -> Any:
+        journey = self.app.journey
+        return getattr(journey, "form_spec", None) if journey is not None else None
+
+    def _focus(self, name: str) -> None:
+        self.draft.focus = name
+        self.refresh()
+
+    def _choose(self, name: str, option: str) -> None:
+        self.draft.choose(name, option)
+        self.refresh()
+
+    def _fields(self, box: Any, spec: Any) -> None:
+        """The platform's form fields: options as buttons; amounts and dates typed on the
+        keypad once the field is touched (the phone above is the first field)."""
+        app = self.app
+        for f in spec.fields:
+            if f.kind == "text" and not f.required:
+                continue
+            value = self.draft.phone if f.kind == "phone" else self.draft.entries.get(f.name, "")
+            star = "*" if f.required else ""
+            if f.kind == "choice":
+                box.add_widget(EbtLabel(text=f"{star}{f.title}", bold=True))
+                for n, option in enumerate(f.options):
+                    button = EbtButton(text=option, ebt_id=f"field_{f.name}_{n}",
+                                       selected=option == value, size_hint_y=None,
+                                       height=app.theme.target)
+                    button.bind(on_release=lambda _b, k=f.name, o=option: self._choose(k, o))
+                    box.add_widget(button)
+                continue
+            hint = {"amount": app.tr("元"), "date": app.tr("年月日8位数字")}.get(f.kind, "")
+            shown = value or app.tr("点此后用数字键输入")
+            button = EbtButton(text=f"{star}{f.title}：{shown} {hint}".strip(),
+                               ebt_id=f"field_{f.name}", selected=self.draft.focus == f.name,
+                               size_hint_y=None, height=app.theme.target)
+            button.bind(on_release=lambda _b, k=f.name: self._focus(
+                "phone" if k == "phone" else k))
+            box.add_widget(button)
 
     def refresh(self) -> None:
         """Applicant, phone and the materials' state."""
@@ -49,6 +93,9 @@ class FormScreen(KioskScreen):
         box.clear_widgets()
         if journey.item.flow == "appointment":
             self._slots(box)
+        spec = self._spec()
+        if spec is not None:
+            self._fields(box, spec)
         for state in self.draft.material_states(journey.item, app.session.identified):
             box.add_widget(EbtLabel(text=f"• {state.name}：{app.tr(state.status)}"))
             if state.needs_photo:
@@ -115,14 +162,20 @@ class FormScreen(KioskScreen):
         journey = app.journey
         if journey is None:
             return
-        check = self.draft.check(journey.item)
+        spec = self._spec()
+        check = self.draft.check(journey.item, spec, app.session.identified)
         if not check.ok:
             self.notice = app.tr(check.message)
             return
-        form, materials = self.draft.form(), self.draft.materials()
+        form, materials = self.draft.form(spec), self.draft.materials()
         app.run_async(lambda: journey.submit_form(form, materials), lambda _s: self._done())
 
     def _done(self) -> None:
+        journey = self.app.journey
+        if journey is not None and journey.message is not None \
+                and journey.message.code == "refused":       # the platform said what is wrong
+            self.notice = self.app.tr(journey.message.message)
+            return
         self.draft = ApplicationDraft()
         self.app.show_step()
 

@@ -57,15 +57,33 @@ class FormCheck:
 
 @dataclass
 class ApplicationDraft:
-    """The form being filled for one item."""
+    """The form being filled for one item: the phone, the fields of the platform's form
+    (``entries``, typed on the keypad into the ``focus`` field or chosen), the materials."""
 
     phone: str = ""
     slot: str = ""
     provided: dict[str, ProvidedMaterial] = field(default_factory=dict)
+    entries: dict[str, str] = field(default_factory=dict)
+    focus: str = "phone"
 
-    def type_key(self, key: str) -> None:
-        """A keypad key: a digit (up to 11) or 退格."""
-        self.phone = self.phone[:-1] if key == "退格" else (self.phone + key)[:PHONE_DIGITS]
+    def type_key(self, key: str, kind: str = "phone") -> None:
+        """A keypad key into the focused field: digits (the phone up to 11, a date up to 8),
+        a decimal point for an amount, or 退格."""
+        if self.focus == "phone":
+            if key == "退格" or key.isdigit():
+                self.phone = self.phone[:-1] if key == "退格" else (self.phone + key)[
+                    :PHONE_DIGITS]
+            return
+        text = self.entries.get(self.focus, "")
+        if key == "退格":
+            text = text[:-1]
+        elif key.isdigit() or (key == "." and kind == "amount" and "." not in text):
+            text = (text + key)[:8 if kind == "date" else 12]
+        self.entries[self.focus] = text
+
+    def choose(self, name: str, option: str) -> None:
+        """A choice field's option was touched."""
+        self.entries[name] = option
 
     def material_states(self, item: Any, identified: bool) -> list[MaterialState]:
         """Each of the item's materials with its status."""
@@ -87,17 +105,28 @@ class ApplicationDraft:
         """The material was photographed."""
         self.provided[name] = ProvidedMaterial(name, "photo")
 
-    def check(self, item: Any) -> FormCheck:
-        """May the draft be submitted? (a valid mobile number; a slot for appointments)"""
+    def check(self, item: Any, spec: Any = None, identified: bool = False) -> FormCheck:
+        """May the draft be submitted? A valid mobile number; a slot for appointments; with
+        the platform's form (``spec``, a :class:`~kiosk.flows.form_schema.FormSpec`) every
+        field valid and every required material there unless it may follow (容缺)."""
         if not _PHONE.fullmatch(self.phone):
             return FormCheck(False, N_("请输入11位手机号码"), "phone")
         if item.flow == "appointment" and not self.slot:
             return FormCheck(False, N_("请选择预约时段"), "slot")
+        if spec is not None:
+            problems = spec.problems({**self.entries, "phone": self.phone})
+            if problems:
+                name, problem = next(iter(problems.items()))
+                return FormCheck(False, problem.text(), f"field:{name}")
+            missing = spec.missing_materials(set(self.provided), identified)
+            if missing:
+                return FormCheck(False, "请提供材料：" + "、".join(missing), "materials")
         return FormCheck(True)
 
-    def form(self) -> dict[str, str]:
-        """The form fields sent with the application."""
-        return {"phone": self.phone, **({"slot": self.slot} if self.slot else {})}
+    def form(self, spec: Any = None) -> dict[str, Any]:
+        """The form fields sent with the application (typed by the platform's schema)."""
+        values = spec.values(self.entries) if spec is not None else {}
+        return {**values, "phone": self.phone, **({"slot": self.slot} if self.slot else {})}
 
     def materials(self) -> list[dict[str, str]]:
         """The materials sent with the application."""

@@ -161,6 +161,14 @@ class CrossProvince:
 
 
 @dataclass(frozen=True)
+class DeferredMaterial:
+    """容缺受理: a material accepted as owed, to be handed in by ``due_by`` (YYYY-MM-DD)."""
+
+    name: str
+    due_by: str
+
+
+@dataclass(frozen=True)
 class ApplicationReceipt:
     """The case an application created (``duplicate``: the key had been used before)."""
 
@@ -172,6 +180,7 @@ class ApplicationReceipt:
     submitted_at: str
     evaluation_qr: str = ""           # signed payload to rate the case (好差评)
     cross_province: CrossProvince | None = None
+    deferred: tuple[DeferredMaterial, ...] = ()   # 容缺受理: owed, and by when
 
     @classmethod
     def from_json(cls, data: Any) -> ApplicationReceipt:
@@ -180,7 +189,9 @@ class ApplicationReceipt:
                    _need(data, "state", str), _need(data, "state_name", str),
                    _need(data, "progress_qr", str), str(data.get("submitted_at", "")),
                    str(data.get("evaluation_qr", "")),
-                   CrossProvince.from_json(data.get("cross_province")))
+                   CrossProvince.from_json(data.get("cross_province")),
+                   tuple(DeferredMaterial(_need(d, "name", str), _need(d, "due_by", str))
+                         for d in data.get("deferred") or ()))
 
 
 @dataclass(frozen=True)

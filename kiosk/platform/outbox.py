@@ -69,6 +69,21 @@ class DrainReport:
     dead: int = 0
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """The platform's refusal of an entry: its error code and message (no personal data:
+    the platform names fields and materials, never their values)."""
+
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, exc: errors.PlatformError) -> Refusal:
+        """From a refused request's exception."""
+        text = str(exc)
+        return cls(exc.code, text.partition(f" {exc.code} ")[2] if exc.code else text)
+
+
 class PlatformSender:
     """Sends outbox entries with a :class:`PlatformClient`.
 
@@ -81,9 +96,9 @@ class PlatformSender:
 
     def __call__(self, kind: str, payload: dict[str, Any], key: str) -> Any:
         if kind == "application":
-            return self.client.submit_application(
+            return ServiceClient(self.client).submit_application(
                 payload["item_code"], payload["session_token"], payload.get("form", {}),
-                payload.get("materials", []), key)
+                payload.get("materials", []), key, payload.get("commitment"))
         if kind == "evaluation":
             return ServiceClient(self.client).evaluate(
                 payload["case_no"], int(payload["level"]), payload.get("reason", ""), key,
@@ -110,6 +125,7 @@ class Outbox:
         self._conn: sqlite3.Connection = open_outbox(self.db_path, faults)
         #: the platform's full answers for this visit (key → answer), see end_of_visit
         self._recent: dict[str, Any] = {}
+        self._refusals: dict[str, Refusal] = {}     # this visit's refused entries, in memory
         #: notified whenever an entry is delivered, refused or put off (see deliver)
         self._changed = threading.Condition(threading.Lock())
         self._db_lock = threading.Lock()
@@ -155,6 +171,8 @@ class Outbox:
                             break
                         continue
                     dead += 1
+                    with self._db_lock:
+                        self._refusals[key] = Refusal.of(exc)
                     self._mark(entry_id, "dead", attempts + 1, None, exc)
                     continue
                 except (KeyError, ValueError, TypeError) as exc:
@@ -250,6 +268,12 @@ class Outbox:
                                      "idempotency_key=?", (key,)).fetchone()
         return None, str(row[0]), int(row[1])
 
+    def refusal(self, idempotency_key: str) -> Refusal | None:
+        """Why the platform refused this entry, if it did during this visit (the reason is
+        kept in memory only, for the citizen's screen; the entry itself stays, 'dead')."""
+        with self._db_lock:
+            return self._refusals.get(idempotency_key)
+
     def entries(self, state: str | None = None) -> list[OutboxEntry]:
         """Entries (in a given state), oldest first."""
         sql = ("SELECT id, kind, idempotency_key, state, attempts, created_at, result, "
@@ -298,6 +322,7 @@ class Outbox:
         Call when a visit's session is wiped (after its last ``put``)."""
         with self._db_lock:
             self._recent.clear()
+            self._refusals.clear()
         self.expire_refused()
         self.checkpoint()
 

@@ -13,8 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.platform import errors
 from kiosk.platform.client import PlatformClient
-from kiosk.platform.models import Evaluation, EvaluationQr, Progress, _need, build
+from kiosk.platform.models import (
+    ApplicationReceipt,
+    Evaluation,
+    EvaluationQr,
+    Progress,
+    _need,
+    build,
+)
 
 PROOF_HEADER = "X-EBT-Proof"
 
@@ -51,6 +59,24 @@ class ServiceClient:
         response = p._request(method, path, idempotent=True, json_body=body, token=token,
                               headers=headers)
         return p._json(response)
+
+    def form_document(self, item_code: str) -> dict[str, Any]:
+        """The item's application form: JSON Schema, materials (容缺 marked), commitment."""
+        data = self._call("GET", f"/v1/items/{item_code}/form")
+        if not isinstance(data, dict) or not isinstance(data.get("schema"), dict):
+            raise errors.DataError("form answer lacks a schema", code="malformed")
+        return data
+
+    def submit_application(self, item_code: str, session_token: str, form: dict[str, Any],
+                           materials: list[dict[str, Any]], idempotency_key: str,
+                           commitment: dict[str, Any] | None = None) -> ApplicationReceipt:
+        """Submit an application with the commitment the citizen accepted; the same key
+        again returns the same case. An incomplete one is refused (422, reasons in
+        Chinese)."""
+        body = {"form": form, "materials": materials, "idempotency_key": idempotency_key,
+                "commitment": commitment}
+        return build(ApplicationReceipt.from_json, self._call(
+            "POST", f"/v1/items/{item_code}/applications", token=session_token, body=body))
 
     def register(self, item_code: str, kind: str, idempotency_key: str, *,
                  visit_id: str = "", reference: str = "",

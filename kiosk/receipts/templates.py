@@ -82,6 +82,7 @@ def acceptance_receipt(
     logo: Image.Image | None = None,
     progress_qr: str | None = None,
     cross_province: Any = None,
+    deferred: Sequence[Any] = (),
 ) -> Document:
     """受理凭证 Acceptance receipt, with the progress QR code (``progress_qr``: the platform's
     signed payload, which lets the receipt's holder read the case without identifying)."""
@@ -104,6 +105,11 @@ def acceptance_receipt(
         doc.kv("转递至", cross_province.office, en="Sent to")
         doc.kv("决定机关", cross_province.decided_by, en="Decides")
         doc.text(cross_province.note)
+    if deferred:                         # 容缺受理: what is owed, and by when
+        doc.rule("-")
+        doc.text("容缺受理：以下材料请在期限内补交", bold=True)
+        for owed in deferred:
+            doc.kv(owed.name, f"{owed.due_by}前", en="Due")
     doc.rule("-")
     doc.qr(payload, caption=("扫码查询办理进度", "Scan to check the progress"))
     return _footer(

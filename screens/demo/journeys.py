@@ -89,6 +89,15 @@ def _skip_evaluation(ctx: DemoContext) -> None:
     ctx.tap("eval_later")
 
 
+def _fill(ctx: DemoContext, bank: int, **amounts: str) -> None:
+    """Fill the platform's form: amounts typed on the keypad after touching their field,
+    the bank chosen from its options."""
+    for name, value in amounts.items():
+        ctx.tap(f"field_{name}")
+        ctx.type_keys(value)
+    ctx.tap(f"field_bank_{bank}")
+
+
 def guide_by_pinyin(ctx: DemoContext) -> None:
     """A guide lookup by pinyin initials; the guide is printed."""
     session = _begin(ctx)
@@ -178,6 +187,7 @@ def application_with_receipt(ctx: DemoContext) -> None:
     ctx.tap("accept")
     ctx.ui.wait_screen("form")
     ctx.type_keys(PHONE)
+    _fill(ctx, amount="5400", rent="1800", bank=0)       # the platform's form for the item
     licence = ctx.sample_codes(CARD)["licence:idcard"]
     ctx.control("scanner.emit", text=licence)
     ctx.ui.wait(lambda: "居民身份证" in ctx.app.root.current_screen.draft.provided, "e-licence")
@@ -287,7 +297,7 @@ def cross_province_application(ctx: DemoContext) -> None:
     ctx.tap("accept")
     ctx.ui.wait_screen("form")
     ctx.type_keys(PHONE)
-    ctx.tap("photo_《退休提取住房公积金申请表》")
+    _fill(ctx, amount="86000", bank=3)
     ctx.tap("submit")
     ctx.ui.wait_screen("result", timeout=30)
     text = ctx.ui.text_on_screen()

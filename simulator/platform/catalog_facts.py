@@ -165,6 +165,7 @@ MATERIALS: dict[str, list[dict[str, Any]]] = {
     "义务教育入学报名": [HUKOU, _mat("居住证或房产证明", "Residence permit or property papers",
                                   deferrable=True)],
     "退役军人优待证申领": [PHOTO],
+    "租房提取住房公积金": [LEASE],      # 容缺: the lease may follow within the days allowed
 }
 
 

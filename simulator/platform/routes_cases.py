@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
-from simulator.platform import idnumber, ownership, payloads, routes_services, where
+from simulator.platform import (
+    forms,
+    idnumber,
+    ownership,
+    payloads,
+    routes_forms,
+    routes_services,
+    where,
+)
 from simulator.platform.cases import CaseError
 from simulator.platform.routes_citizen import require
 from simulator.platform.schemas import (
@@ -44,6 +52,13 @@ def submit_application(code: str, body: ApplicationRequest, request: Request, st
     item, session = require(state, code, token, submit=True)
     if item["flow"] not in ("application", "appointment"):
         raise ApiError(400, "not_an_application", "this item takes no application")
+    deferred: list[dict[str, str]] = []
+    if item["flow"] == "application":
+        commitment = body.commitment.model_dump() if body.commitment else None
+        problems, deferred = forms.check_submission(
+            item, body.form, body.materials, commitment, state.clock(), state.cases.calendar)
+        if problems:
+            raise ApiError(422, "application_incomplete", "；".join(problems))
     try:
         case_no, duplicate = state.cases.submit(
             item, idnumber.digest(session.id_number), terminal_of(request),
@@ -60,7 +75,7 @@ def submit_application(code: str, body: ApplicationRequest, request: Request, st
             "progress_qr": payloads.case_qr(state.key, case_no),
             "submitted_at": progress["submitted_at"],
             "evaluation_qr": state.evaluations.qr(case_no, state.clock())["payload"],
-            "cross_province": forwarded}
+            "cross_province": forwarded, "deferred": deferred}
 
 
 @router.get("/cases/{case_no}/progress", response_model=ProgressResponse, tags=["applications"])
@@ -127,3 +142,4 @@ def evaluate_by_qr(body: QrEvaluationRequest, state: State, response: Response) 
 
 
 router.include_router(routes_services.router)
+router.include_router(routes_forms.router)

@@ -163,12 +163,40 @@ class CertificateCheck(BaseModel):
     issued_at: str | None = None
 
 
+class CommitmentAcceptance(BaseModel):
+    """告知承诺: the citizen accepted this version of the commitment text."""
+
+    accepted: bool
+    version: str = Field(max_length=40)
+    text_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 class ApplicationRequest(BaseModel):
-    """An application with its idempotency key (the same key twice = one case)."""
+    """An application with its idempotency key (the same key twice = one case). The form
+    must validate against the item's schema (GET /v1/items/{code}/form), the required
+    materials must be there unless deferrable (容缺), the commitment must be accepted."""
 
     form: dict[str, Any] = Field(default_factory=dict)
     materials: list[dict[str, Any]] = Field(default_factory=list)
     idempotency_key: str = KEY_FIELD
+    commitment: CommitmentAcceptance | None = None
+
+
+class DeferredMaterial(BaseModel):
+    """容缺受理: a material the citizen still owes, and by when."""
+
+    name: str
+    due_by: str
+
+
+class FormResponse(BaseModel):
+    """An item's application form: JSON Schema, materials, 容缺 days, commitment."""
+
+    item_code: str
+    form_schema: dict[str, Any] = Field(alias="schema")
+    materials: list[Material]
+    deferrable_days: int
+    commitment: dict[str, str]
 
 
 class CrossProvince(BaseModel):
@@ -192,6 +220,7 @@ class ApplicationResponse(BaseModel):
     submitted_at: str
     evaluation_qr: str = ""
     cross_province: CrossProvince | None = None
+    deferred: list[DeferredMaterial] = Field(default_factory=list)
 
 
 class ProgressStep(BaseModel):

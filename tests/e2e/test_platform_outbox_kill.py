@@ -29,6 +29,7 @@ def _worker(url: str, db: str, token: str, run: str) -> int:
     sys.path.insert(0, str(ROOT))
     from kiosk.platform.client import PlatformClient
     from kiosk.platform.outbox import Outbox, PlatformSender
+    from simulator.platform.forms import accepted_commitment
 
     client = PlatformClient(url, "KM-DEMO-0001", "demo-secret", timeout=(1.0, 0.4), retries=0)
     outbox = Outbox(db, PlatformSender(client), base_delay_s=0.02, max_delay_s=0.2,
@@ -45,7 +46,9 @@ def _worker(url: str, db: str, token: str, run: str) -> int:
     for n in range(100000):
         key = f"kill-{run}-{n:05d}"
         outbox.put("application", {"item_code": "KM-HPF-005", "session_token": token,
-                                   "form": {"rent": str(1000 + n)}, "materials": []}, key)
+                                   "form": {"phone": "13800000000", "amount": 1000.0 + n,
+                                            "bank": "工商银行", "rent": 1500.0},
+                                   "materials": [], "commitment": accepted_commitment()}, key)
         print(f"ACCEPTED {key}", flush=True)
         time.sleep(rng.uniform(0, 0.01))
     return 0

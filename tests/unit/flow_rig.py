@@ -56,3 +56,16 @@ def flow_ports(url: str, tmp_path: Path) -> Iterator[FlowPorts]:
                         delivery_wait_s=3)
     finally:
         outbox.close()
+
+
+def complete_form(journey: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """A complete, valid form for the journey's item (from the platform's schema) and every
+    material that may not be deferred, as photos."""
+    spec = journey.form_spec
+    if spec is None:
+        return {"phone": "13800000000"}, []
+    sample = {"amount": "100", "date": "20240315", "phone": "13800000000"}
+    entries = {f.name: f.options[0] if f.kind == "choice" else sample.get(f.kind, "")
+               for f in spec.fields if f.required}
+    materials = [{"name": n, "via": "photo"} for n in spec.missing_materials(set(), True)]
+    return spec.values(entries), materials

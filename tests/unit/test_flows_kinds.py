@@ -19,7 +19,7 @@ from kiosk.platform.money_client import MoneyClient
 from kiosk.session import Session
 from simulator.platform.payloads import platform_key, sample_payloads
 from simulator.platform.server import PlatformServer
-from tests.unit.flow_rig import RecordingPrinter, face_photo, flow_ports
+from tests.unit.flow_rig import RecordingPrinter, complete_form, face_photo, flow_ports
 
 ID_NUMBER = "530102198503121313"
 
@@ -122,13 +122,13 @@ def test_evaluation_is_offered_once_per_visit(ports: FlowPorts) -> None:
     journey.advance()
     journey.identify_card(Card(), face_photo())
     journey.accept_commitment()
-    journey.submit_form({}, [])
+    journey.submit_form(*complete_form(journey))
     assert journey.advance() is Step.EVALUATE
     assert journey.evaluate(5)
     again = Journey(_item(ports, "KM-PSB-002"), session, ports)
     again.advance()
     again.accept_commitment()
-    again.submit_form({}, [])
+    again.submit_form(*complete_form(again))
     assert again.advance() is Step.DONE             # already rated in this visit
 
 

@@ -20,7 +20,7 @@ from kiosk.session import IdleState, Session
 from kiosk.visit import VisitController
 from kiosk.voice import ANNOUNCEMENTS
 from simulator.platform.server import PlatformServer
-from tests.unit.flow_rig import face_photo, flow_ports
+from tests.unit.flow_rig import complete_form, face_photo, flow_ports
 from tests.unit.test_flows_journey import Card
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +162,7 @@ def test_a_whole_visit_runs_without_kivy(ports: FlowPorts) -> None:
     journey.accept_commitment()
     visit.show_step()
     assert visit.screen == "form"
-    assert journey.submit_form({"phone": "13800000000"}, []) is Step.RESULT
+    assert journey.submit_form(*complete_form(journey)) is Step.RESULT
     visit.show_step()
     assert visit.screen == "result"
     case = journey.result.case

@@ -20,7 +20,7 @@ from simulator.idcard.cards import load_cards
 from simulator.platform.catalog import build_items
 from simulator.platform.server import PlatformServer
 from simulator.platform.service_points import build_points
-from tests.unit.flow_rig import face_photo, flow_ports
+from tests.unit.flow_rig import complete_form, face_photo, flow_ports
 
 
 class Citizen:
@@ -74,7 +74,7 @@ def _apply(ports: FlowPorts, code: str, card: str) -> Journey:
     journey.advance()
     assert journey.identify_card(Citizen(card), face_photo()), journey.message
     journey.accept_commitment()
-    assert journey.submit_form({"phone": "13800000000"}, []) is Step.RESULT
+    assert journey.submit_form(*complete_form(journey)) is Step.RESULT
     return journey
 
 
