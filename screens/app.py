@@ -261,10 +261,16 @@ class KioskApp(App):
     def _entered(self, name: str) -> None:
         if self.bridge is not None:
             self.bridge.screen_entered(name)
-        prompt = self.root.get_screen(name).prompt or name
+        screen = self.root.get_screen(name)
+        prompt = screen.prompt or name
         text = prompt_for(prompt) if prompt else ""
         if text:
             self.speak(text)
+        if self.theme.mode == "elderly" and self.voice_enabled:
+            # 长辈版 reads the screen's content on arrival, not only its prompt
+            content = screen.spoken_content()
+            if content:
+                self.terminal.voice.speak_result(content, interrupt=False)  # private: no cache
 
     def back(self) -> None:
         """返回."""

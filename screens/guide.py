@@ -9,6 +9,7 @@ from typing import Any
 from kivy.properties import BooleanProperty
 from kivy.utils import escape_markup
 
+from kiosk.flows.geo import offering_nearest
 from kiosk.flows.guide import guide_sections, guide_slip
 from kiosk.flows.guide_summary import guide_summary, next_action
 from kiosk.flows.where import where_answer
@@ -59,6 +60,14 @@ class GuideScreen(KioskScreen):
         self.ids.start.text = app.tr(self._next.label)
         self.ids.more.text = app.tr("返回摘要") if self.full else app.tr("完整指南")
 
+    def spoken_content(self) -> str:
+        """The four things to know, in plain sentences."""
+        journey = self.app.journey
+        if journey is None:
+            return ""
+        return "。".join(f"{self.app.tr(t)}：{self.app.tr(v)}"
+                        for t, v in guide_summary(journey.item))
+
     def start(self) -> None:
         """开始办理 here, or say where and when the item is done at a window."""
         action = getattr(self, "_next", None)
@@ -79,7 +88,10 @@ class GuideScreen(KioskScreen):
         if journey is None or printer is None:
             self.notice = app.tr("打印机暂时无法打印。")
             return
-        doc = guide_slip(journey.item, app.terminal.terminal_id, app.terminal.ports.now())
+        term = app.terminal.config.terminal      # the slip gives the nearest addresses
+        doc = guide_slip(journey.item, app.terminal.terminal_id, app.terminal.ports.now(),
+                         offering_nearest(app.service_points, journey.item.code,
+                                          term.lat, term.lon))
 
         def done(result: Any) -> None:
             ok = result is not None and result.ok

@@ -71,6 +71,11 @@ class HomeScreen(KioskScreen):
         state = counters.device_cache.get("printer", {}).get("state")
         return counters.paper == "out" or state not in (None, "online")
 
+    def spoken_content(self) -> str:
+        """The choices on this page."""
+        names = [tile.label for tile in reversed(self.ids.tiles.children)]
+        return self.app.tr("您可以选择：") + "、".join(names) if names else ""
+
     def open_category(self, category: Category) -> None:
         """A category's items, or 办件进度查询."""
         if category.action == "progress":

@@ -67,6 +67,11 @@ class ResultScreen(KioskScreen):
             app.terminal.voice.speak_digits(outcome.case_to_speak,
                                             prefix=app.tr(ANNOUNCEMENTS["case_number"]))
 
+    def spoken_content(self) -> str:
+        """The answer and what happens next (the 受理编号 is read digit by digit apart)."""
+        value = "" if self.key_label == self.app.tr("受理编号") else self.key_value
+        return "，".join(t for t in (self.key_label, value, self.next_step) if t)
+
     def print_now(self) -> None:
         """Print the receipt / slip / certificate."""
         journey = self.app.journey

@@ -116,6 +116,8 @@ class SearchScreen(KioskScreen):
         query = self.ids.query.text
         results = self.ids.results
         results.clear_widgets()
+        if results.parent is not None:
+            results.parent.scroll_y = 1          # new hits: show them from the first
         limit = int(app.theme.max_tiles) if app.theme.mode == "elderly" else 8
         if not query and not self.candidates:
             results.add_widget(EbtLabel(text=app.tr(

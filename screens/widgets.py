@@ -133,6 +133,10 @@ class KioskScreen(Screen):
         """Fill the screen with representative content for audits (override when needed)."""
         self.refresh()
 
+    def spoken_content(self) -> str:
+        """What 长辈版 reads aloud on arrival after the prompt (translated text; override)."""
+        return ""
+
 
 class CategoryTile(ButtonBehavior, BoxLayout):
     """A home-screen tile: a pictogram (a character in a coloured disc), the category's name

@@ -57,4 +57,6 @@ def next_action(item: Any, nearest: list[tuple[float, Any]] | None = None) -> Ne
         place = (f"{point.name}（{km:.1f} km）\n{getattr(point, 'address', '')}\n"
                  f"{getattr(point, 'hours', '')}")
         return NextAction("window", N_("去哪里办"), place.strip())
-    return NextAction("window", N_("去哪里办"), "")
+    # the service points are not known (yet): the item's own rule says where
+    where = (item.raw.get("where") or {}).get("text") or item.raw.get("scope") or ""
+    return NextAction("window", N_("去哪里办"), str(where))

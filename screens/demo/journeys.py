@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from screens.demo.context import DemoContext
 
@@ -348,8 +349,21 @@ def elderly_mode(ctx: DemoContext) -> None:
         ctx.tap("elderly")
     ctx.expect(ctx.ui.on_main(lambda: ctx.app.theme.mode) == "elderly", "elderly mode off")
     ctx.shot("attract")
-    ctx.tap("start")
-    ctx.ui.wait_screen("home")
+    voice = ctx.app.terminal.voice
+    said: list[str] = []
+    real = voice.speak_result
+
+    def recording(text: str, **kw: Any) -> None:
+        said.append(text)
+        real(text, **kw)
+
+    voice.speak_result = recording
+    try:
+        ctx.tap("start")
+        ctx.ui.wait_screen("home")
+    finally:
+        voice.speak_result = real
+    ctx.expect(any("您可以选择" in t for t in said), "长辈版 did not read the home screen aloud")
     tiles = ctx.ui.on_main(lambda: len(ctx.app.root.current_screen.ids.tiles.children))
     ctx.expect(tiles == 3, f"长辈版 home shows {tiles} tiles, not 3 (+ search = 4 choices)")
     ctx.shot("home")
