@@ -9,7 +9,8 @@ answers with HTTP 200 that report the heartbeat stored count. Figures are median
 ``--runs`` runs, each bounded by ``--seconds`` (``--out FILE`` also saves them).
 PostgreSQL is measured when ``--pg`` or $FLEET_PG_URL is given. Then 10,000 terminals are
 put in the store and the median time of ``GET /api/ops/overview`` (logged in, full JSON
-read) is printed.
+read) is printed; bench/fleet_ops.py adds the SQLite rate with alert grouping and webhook
+notifications on (every heartbeat paper-low).
 """
 
 from __future__ import annotations
@@ -223,6 +224,10 @@ def main() -> int:
         rates = heartbeat_rate(url, args)
         emit(f"heartbeats/s accepted, {name:10s}: median {statistics.median(rates):7.0f}  "
              f"(runs: {', '.join(f'{r:.0f}' for r in rates)}; target ≥ 2000 with SQLite)")
+    import fleet_ops  # the operator's day on: grouping + notifications (issue 19)
+
+    ops_runs, _plain = fleet_ops.ops_rates(sqlite_url, args)
+    emit(fleet_ops.summary("SQLite", ops_runs))
     if not args.pg:
         emit("heartbeats/s accepted, PostgreSQL: not measured (no --pg / FLEET_PG_URL)")
     times = overview_latency(sqlite_url, 10_000, 9)
