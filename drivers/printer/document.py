@@ -14,16 +14,20 @@ from typing import Literal
 from PIL import Image
 
 Align = Literal["left", "center", "right"]
+#: blank modules around every QR code (ISO/IEC 18004 asks for 4)
+QUIET_MODULES = 4
 
 
 @dataclass(frozen=True)
 class Text:
-    """A paragraph, wrapped to the paper width. ``size`` 2 is double width and height."""
+    """A paragraph, wrapped to the paper width. ``size`` 2 is double width and height;
+    ``tall`` doubles the height only (a 20-digit number stays on one line of 58 mm paper)."""
 
     text: str
     align: Align = "left"
     bold: bool = False
     size: int = 1
+    tall: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,11 @@ class Rule:
 
 @dataclass(frozen=True)
 class QrCode:
-    """A QR code printed natively by the printer, centred, with an optional caption below."""
+    """A QR code printed natively by the printer, centred, with an optional caption below.
+
+    The renderer gives it a quiet zone of :data:`QUIET_MODULES` modules on every side (blank
+    paper fed above and below, the module shrunk when the symbol would not fit the width
+    with it): a printer prints the bare symbol."""
 
     payload: str
     module: int = 6
@@ -93,9 +101,10 @@ class Document:
         self.elements.append(element)
         return self
 
-    def text(self, text: str, align: Align = "left", bold: bool = False, size: int = 1) -> Document:
+    def text(self, text: str, align: Align = "left", bold: bool = False, size: int = 1,
+             tall: bool = False) -> Document:
         """Append a :class:`Text` paragraph."""
-        return self.add(Text(text, align, bold, size))
+        return self.add(Text(text, align, bold, size, tall))
 
     def kv(self, key: str, value: str, bold_value: bool = False, en: str = "") -> Document:
         """Append a :class:`KeyValue` row (``en``: the English label)."""

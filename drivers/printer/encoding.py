@@ -205,12 +205,15 @@ class CommandEncoder:
         align: str = "left",
         bold: bool = False,
         size: int = 1,
+        tall: bool = False,
     ) -> bytes:
-        """Alignment (ESC a), bold (ESC E) and character size (GS !, for ANK and Chinese)."""
+        """Alignment (ESC a), bold (ESC E) and character size (GS !, for ANK and Chinese);
+        ``tall`` doubles the height only."""
         if size not in (1, 2, 3):
             raise ValueError("size must be 1, 2 or 3")
         dummy = self._capture()
-        dummy.set(align=align, bold=bold, custom_size=True, width=size, height=size)
+        dummy.set(align=align, bold=bold, custom_size=True, width=size,
+                  height=size * 2 if tall else size)
         return bytes(dummy.output)
 
     def line(self, text: str, strict: bool = False) -> bytes:
@@ -237,6 +240,15 @@ class CommandEncoder:
         dummy = self._capture()
         dummy.image(mono, impl="bitImageRaster", center=False)
         return bytes(dummy.output)
+
+    def feed_dots(self, dots: int) -> bytes:
+        """Print the buffer and feed ``dots`` dots of paper (ESC J n, in parts of ≤ 255)."""
+        out = b""
+        while dots > 0:
+            step = min(255, dots)
+            out += ESC + b"J" + bytes([step])
+            dots -= step
+        return out
 
     def feed(self, lines: int) -> bytes:
         """Print the buffer and feed ``lines`` lines (ESC d n)."""

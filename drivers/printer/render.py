@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import qrcode
 from PIL import Image
 
-from drivers.printer.document import Cut, Document, Element, Feed, KeyValue, Logo, QrCode, Rule
+from drivers.printer.document import (
+    QUIET_MODULES,
+    Cut,
+    Document,
+    Element,
+    Feed,
+    KeyValue,
+    Logo,
+    QrCode,
+    Rule,
+)
 from drivers.printer.document import Text as TextElement
 from drivers.printer.encoding import (
     CHINESE_ON,
@@ -83,7 +94,7 @@ class Renderer:
 
     def _text(self, element: TextElement) -> bytes:
         columns = self.columns // element.size
-        style = self.encoder.style(element.align, element.bold, element.size)
+        style = self.encoder.style(element.align, element.bold, element.size, element.tall)
         text = printable(element.text, self.strict)
         return style + self._lines(wrap(text, columns)) + self._normal
 
@@ -118,8 +129,14 @@ class Renderer:
         return self._lines([char * (self.columns // char_columns(char))])
 
     def _qr(self, element: QrCode) -> bytes:
-        code = self.encoder.qr(element.payload, element.module, element.ec)
-        out = self.encoder.style("center") + code
+        """The symbol centred with its quiet zone: QUIET_MODULES modules of paper fed above
+        and below (ESC J, in dots) and at least as much beside it (the module shrinks when
+        the symbol and its margins would not fit the width)."""
+        module = qr_module_that_fits(element.payload, element.ec, element.module,
+                                     self.encoder.dots)
+        code = self.encoder.qr(element.payload, module, element.ec)
+        quiet = self.encoder.feed_dots(QUIET_MODULES * module)
+        out = self.encoder.style("center") + quiet + code + quiet
         captions = [printable(line, self.strict) for line in element.caption]
         out += self._lines([part for line in captions for part in wrap(line, self.columns)])
         return out + self._normal
@@ -132,6 +149,23 @@ class Renderer:
         canvas = Image.new("L", (dots, mono.height), 255)
         canvas.paste(mono, ((dots - mono.width) // 2, 0))
         return self.encoder.raster(canvas)
+
+
+def qr_modules(payload: str, ec: str = "M") -> int:
+    """Modules across the smallest QR symbol holding ``payload`` (as the printer picks it)."""
+    levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
+              "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+    symbol = qrcode.QRCode(error_correction=levels[ec], border=0)
+    symbol.add_data(payload)
+    symbol.make(fit=True)
+    return int(symbol.modules_count)
+
+
+def qr_module_that_fits(payload: str, ec: str, module: int, dots: int) -> int:
+    """The largest module size ≤ ``module`` (dots) at which the symbol and its quiet zone
+    on both sides fit ``dots`` (at least 1)."""
+    across = qr_modules(payload, ec) + 2 * QUIET_MODULES
+    return max(1, min(module, dots // across))
 
 
 def render_document(document: Document, width_mm: int = 80, strict: bool = False) -> RenderedJob:

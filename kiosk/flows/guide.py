@@ -6,12 +6,17 @@ sections are shown on screen and printed, so nothing readable is unprintable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from drivers.printer.document import Document
 from kiosk.i18n import N_
 from kiosk.receipts.templates import BRAND, BRAND_EN
+
+#: the guide slip's way to an address when no service point is known (platform offline)
+NO_POINTS = "请到就近的政务服务中心或24小时自助服务点办理。"
+HOTLINE = "12345 政务服务便民热线"
 
 IDENTITY_NAMES = {"none": N_("无需身份核验"), "idcard": N_("身份证"),
                   "idcard_face": N_("身份证 + 人脸核验")}
@@ -59,8 +64,13 @@ def guide_sections(item: Any, where: list[str] | None = None) -> list[tuple[str,
     ]
 
 
-def guide_slip(item: Any, terminal_id: str, now: datetime) -> Document:
-    """The guide as a receipt to take away."""
+def guide_slip(item: Any, terminal_id: str, now: datetime,
+               points: Sequence[tuple[float, Any]] = ()) -> Document:
+    """The guide as a receipt to take away. ``points``: the nearest service points that
+    offer the item as (km, point) (kiosk.flows.geo.offering_nearest or
+    kiosk.flows.where.where_answer(...).nearest); the slip gives each one's address and
+    hours, so the citizen knows where to go. Without them it says where the item is done
+    and the 12345 hotline that gives the address."""
     doc = Document("guide")
     doc.text(BRAND, align="center", bold=True).text(BRAND_EN, align="center").feed(1)
     doc.text("办事指南", align="center", bold=True, size=2)
@@ -69,6 +79,15 @@ def guide_slip(item: Any, terminal_id: str, now: datetime) -> Document:
         doc.text(f"【{title}】", bold=True)
         for line in text.splitlines():
             doc.text(line)
+    doc.rule("-")
+    doc.text("【办理地点 Where to go】", bold=True)
+    for km, point in list(points)[:3]:
+        doc.text(f"{point.name}（{km:.1f} km）", bold=True)
+        doc.kv("地址", str(point.address), en="Address")
+        doc.kv("开放时间", str(point.hours), en="Hours")
+    if not points:
+        doc.text(str((item.raw.get("where") or {}).get("text") or NO_POINTS))
+        doc.kv("办理地点咨询", HOTLINE, en="Ask where")
     doc.rule("-").kv("打印终端", terminal_id, en="Terminal")
     doc.kv("打印时间", now.strftime("%Y-%m-%d %H:%M"), en="Printed")
     return doc.feed(2).cut()

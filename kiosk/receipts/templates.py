@@ -1,8 +1,10 @@
 """The four receipts the terminal prints, built as documents (Chinese first, English below).
 
-* :func:`acceptance_receipt` — 受理凭证: item, case number, time, terminal, masked applicant,
-  a QR code ``EBT1:CASE:<20-digit case number>`` to check progress, and a notice;
-* :func:`query_result_slip` — 查询结果: the rows a query returned;
+* :func:`acceptance_receipt` — 受理凭证: item, the 受理编号 printed double height in groups
+  of four, time, terminal, masked applicant, a QR code ``EBT1:CASE:<20-digit number>`` to
+  check progress, and a notice;
+* :func:`query_result_slip` — 查询结果: the rows a query returned and a verification QR
+  (:func:`query_verification`: a digest of what the slip says);
 * :func:`appointment_slip` — 预约凭证: service point, date and time slot, appointment number;
 * :func:`evaluation_slip` — 评价二维码: a QR code (payload ``EBT1:EVAL:…`` from the caller) to
   rate the service later on a phone.
@@ -12,6 +14,7 @@ Personal data is masked here, with :mod:`common.privacy`, before it enters a doc
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -27,11 +30,40 @@ BRAND_EN = "e-Bantong 24-hour Government Self-Service"
 CASE_PREFIX = "EBT1:CASE:"
 EVAL_PREFIX = "EBT1:EVAL:"
 
+QUERY_PREFIX = "EBT1:QRY:"
+#: the one word for the case number on paper (and on screen)
+CASE_WORD = "受理编号"
+
 _CASE_RE = re.compile(r"\d{20}")
 
 
+def grouped(number: str, size: int = 4) -> str:
+    """``53010220261121000123`` → ``5301 0220 2611 2100 0123`` (easier to read and copy)."""
+    return " ".join(number[i:i + size] for i in range(0, len(number), size))
+
+
+def _case_number(doc: Document, case_number: str) -> None:
+    """受理编号 on its own line, then the number double height in groups of four."""
+    doc.text(f"{CASE_WORD} Case No.", align="center")
+    doc.text(grouped(case_number), align="center", bold=True, tall=True)
+
+
+def query_verification(*, item: str, queried_at: datetime, terminal_id: str,
+                       rows: Sequence[tuple[str, str]], applicant: str = "") -> str:
+    """The query slip's verification QR: ``EBT1:QRY:<terminal>:<yyyymmddHHMMSS>:<check>``,
+    where ``check`` is the first 16 hex digits of SHA-256 over what the slip prints (item,
+    time, terminal, masked applicant, rows). Whoever holds the slip — and the terminal's
+    own log — can recompute it and see whether the printed figures were altered. It is a
+    digest, not a signature: the platform does not attest query slips today."""
+    stamp = queried_at.strftime("%Y%m%d%H%M%S")
+    body = "\n".join([item, stamp, terminal_id, applicant,
+                      *(f"{key}\t{value}" for key, value in rows)])
+    check = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16].upper()
+    return f"{QUERY_PREFIX}{terminal_id}:{stamp}:{check}"
+
+
 def progress_payload(case_number: str) -> str:
-    """The progress QR payload for a 20-digit case number (办件编号)."""
+    """The progress QR payload for a 20-digit case number (受理编号)."""
     if not _CASE_RE.fullmatch(case_number):
         raise ValueError("a case number has exactly 20 digits")
     return CASE_PREFIX + case_number
@@ -83,6 +115,8 @@ def acceptance_receipt(
     progress_qr: str | None = None,
     cross_province: Any = None,
     deferred: Sequence[Any] = (),
+    linked: Sequence[Any] = (),
+    failed: Sequence[Any] = (),
 ) -> Document:
     """受理凭证 Acceptance receipt, with the progress QR code (``progress_qr``: the platform's
     signed payload, which lets the receipt's holder read the case without identifying)."""
@@ -91,7 +125,7 @@ def acceptance_receipt(
     doc.kv("办理事项", item, en="Item")
     if department:
         doc.kv("受理部门", department, en="Dept.")
-    doc.kv("受理编号", case_number, bold_value=True, en="Case No.")
+    _case_number(doc, case_number)
     doc.kv("受理时间", _stamp(accepted_at), en="Time")
     doc.kv("受理终端", terminal_id, en="Terminal")
     _applicant(doc, applicant_name, id_number)
@@ -105,6 +139,13 @@ def acceptance_receipt(
         doc.kv("转递至", cross_province.office, en="Sent to")
         doc.kv("决定机关", cross_province.decided_by, en="Decides")
         doc.text(cross_province.note)
+    if linked or failed:                 # 一件事一次办: each member's own case
+        doc.rule("-")
+        doc.text("一件事一次办：以下事项已分别受理", bold=True)
+        for case in linked:
+            doc.kv(case.item_name, case.case_no)
+        for part in failed:
+            doc.kv(part.item_name, "未受理：" + part.reasons)
     if deferred:                         # 容缺受理: what is owed, and by when
         doc.rule("-")
         doc.text("容缺受理：以下材料请在期限内补交", bold=True)
@@ -136,13 +177,19 @@ def query_result_slip(
     doc = _header("查询结果", "Query Result", "query_result", logo)
     doc.kv("查询事项", item, en="Item")
     if case_number:
-        doc.kv("受理编号", case_number, en="Case No.")
+        _case_number(doc, case_number)
     doc.kv("查询时间", _stamp(queried_at), en="Time")
     doc.kv("查询终端", terminal_id, en="Terminal")
     _applicant(doc, applicant_name, id_number)
     doc.rule("-")
     for key, value in rows:
         doc.kv(key, value)
+    doc.rule("-")
+    applicant = " ".join(filter(None, (mask_name(applicant_name) if applicant_name else "",
+                                       mask_id_number(id_number) if id_number else "")))
+    doc.qr(query_verification(item=item, queried_at=queried_at, terminal_id=terminal_id,
+                              rows=rows, applicant=applicant),
+           caption=("扫码核验本结果", "Scan to verify this result"))
     return _footer(
         doc,
         (
@@ -203,7 +250,7 @@ def evaluation_slip(
     doc = _header("服务评价", "Rate Our Service", "evaluation", logo)
     doc.kv("办理事项", item, en="Item")
     if case_number:
-        doc.kv("受理编号", case_number, en="Case No.")
+        _case_number(doc, case_number)
     doc.kv("打印时间", _stamp(printed_at), en="Time")
     doc.kv("终端", terminal_id, en="Terminal")
     doc.rule("-")

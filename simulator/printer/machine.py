@@ -216,8 +216,10 @@ class PrinterMachine:
         elif fn == 81 and self._qr_data:
             self._commit_line(force=False)
             data = self._qr_data
+            # the bare symbol, as a printer prints it: the quiet zone is the layout's job
+            # (drivers/printer/render.py feeds and centres 4 modules of blank paper)
             code = qrcode.QRCode(
-                error_correction=_EC[self._qr_ec], box_size=self._qr_module, border=2
+                error_correction=_EC[self._qr_ec], box_size=self._qr_module, border=0
             )
             code.add_data(data)
             try:
