@@ -30,6 +30,7 @@ from simulator.platform.catalog_data import (
     POPULAR,
 )
 from simulator.platform.catalog_facts import refine
+from simulator.platform.lifeevents import bundle_items
 
 FLOWS = {"g": "guide", "q": "query", "c": "certificate", "a": "application",
          "p": "progress", "y": "appointment"}
@@ -100,6 +101,15 @@ def _materials(name: str, flow: str, level: str) -> list[dict[str, Any]]:
     return mats
 
 
+def _payment_materials(kind: str, level: str) -> list[dict[str, Any]]:
+    """What paying at the terminal needs: the penalty decision's number, or the ID card."""
+    if kind == "fine":
+        return [{"name": "公安交通管理简易程序处罚决定书（或其15位编号）",
+                 "name_en": "Traffic penalty decision (or its 15-digit number)", "form": "原件",
+                 "copies": 1, "required": True, "e_licence": None}]
+    return _materials("", "guide", level)
+
+
 def _conditions(flow: str, type_code: str, level: str, law: str) -> list[str]:
     conds = []
     if level != "none":
@@ -155,7 +165,8 @@ def _item(seq: int, dept: tuple[str, str, str, str], line: str) -> dict[str, Any
         "time_limit_text": (f"法定{legal}个工作日，承诺{promised}个工作日" if legal else "即办"),
         "process": PROCESS[flow],
         "conditions": _conditions(flow, type_code, level, law.split("》")[0] + "》"),
-        "materials": [] if paid_here else _materials(name, flow, level),
+        "materials": (_payment_materials(PAYMENTS[name], level) if paid_here
+                      else _materials(name, flow, level)),
         "forms": ([{"name": f"{name}申请表", "code": f"{code}-F1"}]
                   if flow in ("application", "appointment") and not paid_here else []),
         "fees": FEES.get(name, "不收费"),
@@ -190,7 +201,7 @@ def build_items() -> list[dict[str, Any]]:
     for dept in DEPARTMENTS:
         for seq, line in enumerate(ITEM_LINES[dept[0]].splitlines(), start=1):
             items.append(_item(seq, dept, line))
-    return items
+    return items + bundle_items(items, LIFE_EVENTS, pinyin_keys)  # 一件事一次办
 
 
 PREFECTURES = ["昆明市", "曲靖市", "玉溪市", "保山市", "昭通市", "丽江市", "普洱市", "临沧市",
