@@ -196,6 +196,12 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.stderr.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(url: str, args: argparse.Namespace, run: int, tmp: Path,
             ops: bool = True) -> dict[str, float]:
     """One bounded run: heartbeats/s, then the groups and the notifications it produced
@@ -211,7 +217,9 @@ def one_run(url: str, args: argparse.Namespace, run: int, tmp: Path,
     port = free_port()
     proc = start_server(url, port, config if ops else None)
     try:
+        cpu0 = cpu_seconds(proc.pid)
         accepted, elapsed = run_loop(load(port, reqs, args.conns, args.seconds))
+        cpu = cpu_seconds(proc.pid) - cpu0
         deadline = time.monotonic() + (NOTIFY_WAIT_S if ops else 0.0)
         while sink.events.get("opened", 0) < len(DISTRICTS) and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -226,6 +234,7 @@ def one_run(url: str, args: argparse.Namespace, run: int, tmp: Path,
         stop_server(proc)
         sink.close()
     return {"rate": accepted / elapsed, "accepted": accepted, "alerts": opened,
+            "cpu_us": cpu / max(1, accepted) * 1e6,
             "groups": groups, "notified": sink.events.get("opened", 0),
             "all_notifications": sum(sink.events.values())}
 
@@ -247,12 +256,15 @@ def summary(name: str, runs: list[dict[str, float]]) -> str:
     """One line: the median and each run's figures."""
     med = statistics.median(r["rate"] for r in runs)
     each = ", ".join(f"{r['rate']:.0f}" for r in runs)
+    cpu = statistics.median(r["cpu_us"] for r in runs)
     last = runs[-1]
     return (f"heartbeats/s accepted, {name}, grouping + webhook notifications on, every "
             f"heartbeat paper-low: median {med:7.0f}  (runs: "
             f"{each}; last run: {last['alerts']:.0f} "
             f"open alerts → {last['groups']:.0f} groups → {last['notified']:.0f} webhook "
-            f"notifications; target ≥ 2000 with SQLite)")
+            f"notifications; target ≥ 2000 with SQLite)\n"
+            f"  server CPU per accepted heartbeat: median {cpu:.0f} µs "
+            f"(≈ {1e6 / cpu:.0f} heartbeats/s per server core)")
 
 
 def main() -> int:
@@ -276,7 +288,9 @@ def main() -> int:
         lines.append("heartbeats/s accepted, SQLite, plain (paper 80 %, no alerting file), runs "
                      f"interleaved with the above: median "
                      f"{statistics.median(r['rate'] for r in plain):7.0f}  (runs: "
-                     f"{', '.join(str(round(r['rate'])) for r in plain)})")
+                     f"{', '.join(str(round(r['rate'])) for r in plain)})\n"
+                     "  server CPU per accepted heartbeat: median "
+                     f"{statistics.median(r['cpu_us'] for r in plain):.0f} µs")
     print("\n".join(lines[1:]), flush=True)
     if args.out:
         Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
