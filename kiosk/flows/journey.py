@@ -217,6 +217,9 @@ class Journey:
         self.ports.bus.publish("journey.submitted", {"item": self.item.code,
                                                      "delivered": receipt is not None})
         step = self.advance()
+        if receipt is not None and receipt.failed:     # 一件事: say which part was not taken
+            notice = Notice("以下事项未受理，其余已受理：" + "；".join(
+                f"{f.item_name}（{f.reasons}）" for f in receipt.failed), "partly_refused")
         self.message = notice
         return step
 
@@ -299,7 +302,8 @@ class Journey:
                 department=self.item.department,
                 promised=str(self.item.raw.get("time_limit_text", "")) or None,
                 progress_qr=result.case.progress_qr or None,
-                cross_province=result.case.cross_province, deferred=result.case.deferred)
+                cross_province=result.case.cross_province, deferred=result.case.deferred,
+                linked=result.case.linked, failed=result.case.failed)
         if result.booking is not None:
             return money_receipts.checkin_slip(result.booking, term, now)
         pay = result.payment

@@ -9,6 +9,7 @@ printer failed, the evaluation's outbox key). Screens read it; only the journey 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kiosk.calendar_cn import format_iso
 from kiosk.flows.paying import PaymentState
@@ -98,12 +99,20 @@ def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
     if result.progress is not None:
         prog = result.progress
         return [(N_("受理编号"), prog.case_no), (N_("事项"), prog.item_name),
-                (N_("当前状态"), prog.state_name), (N_("承诺办结"), format_iso(prog.promised_by))]
+                (N_("当前状态"), prog.state_name), (N_("承诺办结"), format_iso(prog.promised_by)),
+                *linked_rows(prog.linked)]
     if result.case is not None:
         return [(N_("受理编号"), result.case.case_no), (N_("状态"), result.case.state_name),
                 *cross_province_rows(result.case.cross_province),
-                *[(N_("容缺补交"), f"{d.name}（{d.due_by}前）") for d in result.case.deferred]]
+                *[(N_("容缺补交"), f"{d.name}（{d.due_by}前）") for d in result.case.deferred],
+                *linked_rows(result.case.linked),
+                *[(N_("未受理"), f"{f.item_name}：{f.reasons}") for f in result.case.failed]]
     return []
+
+
+def linked_rows(linked: Any) -> list[tuple[str, str]]:
+    """一件事一次办: each member's case and where it is."""
+    return [(c.item_name, f"{c.case_no}  {c.state_name}") for c in linked]
 
 
 def cross_province_rows(forwarding: CrossProvince | None) -> list[tuple[str, str]]:

@@ -161,6 +161,33 @@ class CrossProvince:
 
 
 @dataclass(frozen=True)
+class LinkedCase:
+    """一件事一次办: one member's case under the combined service's number."""
+
+    case_no: str
+    item_code: str
+    item_name: str
+    state: str
+    state_name: str
+
+    @classmethod
+    def many(cls, data: Any) -> tuple[LinkedCase, ...]:
+        """Build the list from an answer's ``linked``."""
+        return tuple(cls(_need(d, "case_no", str), _need(d, "item_code", str),
+                         _need(d, "item_name", str), _need(d, "state", str),
+                         _need(d, "state_name", str)) for d in data or ())
+
+
+@dataclass(frozen=True)
+class FailedPart:
+    """一件事一次办: a member the platform did not accept, and why."""
+
+    item_code: str
+    item_name: str
+    reasons: str
+
+
+@dataclass(frozen=True)
 class DeferredMaterial:
     """容缺受理: a material accepted as owed, to be handed in by ``due_by`` (YYYY-MM-DD)."""
 
@@ -181,6 +208,8 @@ class ApplicationReceipt:
     evaluation_qr: str = ""           # signed payload to rate the case (好差评)
     cross_province: CrossProvince | None = None
     deferred: tuple[DeferredMaterial, ...] = ()   # 容缺受理: owed, and by when
+    linked: tuple[LinkedCase, ...] = ()           # 一件事一次办: the members' cases
+    failed: tuple[FailedPart, ...] = ()           # members not accepted
 
     @classmethod
     def from_json(cls, data: Any) -> ApplicationReceipt:
@@ -191,7 +220,10 @@ class ApplicationReceipt:
                    str(data.get("evaluation_qr", "")),
                    CrossProvince.from_json(data.get("cross_province")),
                    tuple(DeferredMaterial(_need(d, "name", str), _need(d, "due_by", str))
-                         for d in data.get("deferred") or ()))
+                         for d in data.get("deferred") or ()),
+                   LinkedCase.many(data.get("linked")),
+                   tuple(FailedPart(_need(d, "item_code", str), _need(d, "item_name", str),
+                                    _need(d, "reasons", str)) for d in data.get("failed") or ()))
 
 
 @dataclass(frozen=True)
@@ -208,6 +240,7 @@ class Progress:
     promised_by: str
     history: tuple[dict[str, str], ...]
     cross_province: CrossProvince | None = None
+    linked: tuple[LinkedCase, ...] = ()
 
     @classmethod
     def from_json(cls, data: Any) -> Progress:
@@ -217,7 +250,8 @@ class Progress:
                    _need(data, "state_name", str), str(data.get("state_name_en", "")),
                    bool(_need(data, "completed", bool)), str(data.get("promised_by", "")),
                    tuple(_need(data, "history", list)),
-                   CrossProvince.from_json(data.get("cross_province")))
+                   CrossProvince.from_json(data.get("cross_province")),
+                   LinkedCase.many(data.get("linked")))
 
 
 @dataclass(frozen=True)

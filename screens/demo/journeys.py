@@ -342,6 +342,56 @@ def _open_category(ctx: DemoContext, key: str) -> None:
     ctx.ui.wait_screen("browse")
 
 
+def life_event_newborn(ctx: DemoContext) -> None:
+    """一件事一次办: 新生儿出生 — one identification, one form, one submission; the receipt
+    lists the three linked cases (户口登记, 医保参保, 社保卡), progress per case."""
+    session = _begin(ctx)
+    _search_open(ctx, "xsecsyjs", "KM-LE-001")
+    ctx.tap("start_item")
+    _identify(ctx, face=True)
+    ctx.ui.wait_screen("commitment")
+    ctx.tap("accept")
+    ctx.ui.wait_screen("form")
+    ctx.type_keys(PHONE)
+    ctx.tap("field_bank_0")
+    codes = ctx.sample_codes(CARD)
+    for licence in ("licence:hukou", "licence:marriage"):
+        ctx.control("scanner.emit", text=codes[licence])
+    ctx.ui.wait(lambda: {"居民户口簿", "结婚证"} <= set(ctx.app.root.current_screen.draft.provided),
+                "e-licences")
+    ctx.tap("photo_出生医学证明")
+    ctx.tap("photo_近期免冠证件照片（数码回执）")
+    ctx.shot("form")
+    ctx.tap("submit")
+    ctx.ui.wait_screen("result", timeout=30)
+    case = ctx.ui.on_main(lambda: ctx.app.journey.result.case)
+    ctx.expect(case is not None and len(case.linked) == 3 and not case.failed,
+               "the combined service did not create three linked cases")
+    ctx.memo["case_nos"] = (*ctx.memo.get("case_nos", ()), case.case_no,
+                            *(c.case_no for c in case.linked))
+    ctx.shot("linked-cases")
+    _png, receipt = _print_result(ctx)
+    ctx.expect("一件事一次办" in receipt and all(c.case_no in receipt for c in case.linked),
+               "the receipt does not list the linked cases")
+    ctx.step("three linked cases", items="、".join(c.item_name for c in case.linked))
+    ctx.tap("finish")
+    _skip_evaluation(ctx)
+    _ended(ctx, session)
+    session = _begin(ctx)                 # progress per case, by the receipt's QR
+    ctx.tap("start")
+    ctx.ui.wait_screen("home")
+    ctx.tap("cat_progress")              # the home screen's 办件查询 tile
+    ctx.ui.wait_screen("progress")
+    ctx.control("scanner.emit", text=case.progress_qr)
+    ctx.ui.wait_screen("result")
+    text = ctx.ui.text_on_screen()
+    ctx.expect(all(c.item_name in text for c in case.linked), "progress is not shown per case")
+    ctx.shot("progress-per-case")
+    ctx.tap("finish")
+    _skip_evaluation(ctx)
+    _ended(ctx, session)
+
+
 def elderly_mode(ctx: DemoContext) -> None:
     """长辈版: its own design — three big tiles a page; a traffic-violation query by tile."""
     session = _begin(ctx)
@@ -452,6 +502,7 @@ JOURNEYS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("evaluation", evaluation),
     ("evaluate_after_query", evaluate_after_query),
     ("cross_province_application", cross_province_application),
+    ("life_event_newborn", life_event_newborn),
     ("elderly_mode", elderly_mode),
     ("search_by_handwriting", search_by_handwriting),
     ("printer_paper_out", paper_out),

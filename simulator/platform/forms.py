@@ -89,9 +89,10 @@ def form_schema(item: dict[str, Any]) -> dict[str, Any]:
             "additionalProperties": False}
 
 
-def form_document(item: dict[str, Any]) -> dict[str, Any]:
+def form_document(item: dict[str, Any], schema: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
     """What the terminal renders: schema, materials, 容缺 days and the commitment."""
-    return {"item_code": item["code"], "schema": form_schema(item),
+    return {"item_code": item["code"], "schema": schema or form_schema(item),
             "materials": item.get("materials", []),
             "deferrable_days": item.get("deferrable_days", 0),
             "commitment": {"version": COMMITMENT_VERSION, "text": COMMITMENT_TEXT}}

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from simulator.platform import (
     forms,
     idnumber,
+    lifeevents,
     ownership,
     payloads,
     routes_forms,
@@ -52,6 +53,8 @@ def submit_application(code: str, body: ApplicationRequest, request: Request, st
     item, session = require(state, code, token, submit=True)
     if item["flow"] not in ("application", "appointment"):
         raise ApiError(400, "not_an_application", "this item takes no application")
+    if item.get("bundle"):                   # 一件事一次办: linked cases (lifeevents.py)
+        return _submit_bundle(item, body, request, state, response, session)
     deferred: list[dict[str, str]] = []
     if item["flow"] == "application":
         commitment = body.commitment.model_dump() if body.commitment else None
@@ -78,6 +81,27 @@ def submit_application(code: str, body: ApplicationRequest, request: Request, st
             "cross_province": forwarded, "deferred": deferred}
 
 
+def _submit_bundle(item: dict[str, Any], body: ApplicationRequest, request: Request,
+                   state: PlatformState, response: Response, session: Any) -> Any:
+    commitment = body.commitment.model_dump() if body.commitment else None
+    try:
+        done = lifeevents.submit_bundle(state, item, idnumber.digest(session.id_number),
+                                        terminal_of(request), body.idempotency_key, body.form,
+                                        body.materials, commitment)
+        progress = state.cases.progress(done["case_no"], state.clock())
+    except ValueError as exc:
+        raise ApiError(422, "application_incomplete", str(exc)) from None
+    except CaseError as exc:
+        raise _api(exc) from None
+    response.status_code = 200 if done["duplicate"] else 201
+    return {"case_no": done["case_no"], "duplicate": done["duplicate"],
+            "state": progress["state"], "state_name": progress["state_name"],
+            "progress_qr": payloads.case_qr(state.key, done["case_no"]),
+            "submitted_at": progress["submitted_at"],
+            "evaluation_qr": state.evaluations.qr(done["case_no"], state.clock())["payload"],
+            "deferred": done["deferred"], "linked": done["linked"], "failed": done["failed"]}
+
+
 @router.get("/cases/{case_no}/progress", response_model=ProgressResponse, tags=["applications"])
 def progress(case_no: CaseNo, state: State, token: OptSession = None,
              proof: OptProof = None) -> Any:
@@ -89,7 +113,8 @@ def progress(case_no: CaseNo, state: State, token: OptSession = None,
     try:
         answer = state.cases.progress(case_no, state.clock(),
                                       item["promised_time_limit_days"] if item else 0)
-        return dict(answer, cross_province=state.forwards.get(case_no))
+        return dict(answer, cross_province=state.forwards.get(case_no),
+                    linked=lifeevents.links(state, case_no))
     except CaseError as exc:
         raise _api(exc) from None
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from simulator.platform import forms
+from simulator.platform import forms, lifeevents
 from simulator.platform.schemas import FormResponse
 from simulator.platform.state import ApiError, PlatformState, get_state
 
@@ -24,4 +24,7 @@ def item_form(code: str, state: State) -> Any:
         raise ApiError(404, "item_not_found", "no item with this code")
     if item["flow"] != "application":
         raise ApiError(400, "not_an_application", "this item takes no application form")
+    if item.get("bundle"):                  # 一件事一次办: the members' forms, each field once
+        members = [m for c in item["bundle"] if (m := state.catalog.get(c)) is not None]
+        return forms.form_document(item, lifeevents.bundle_schema(members, item))
     return forms.form_document(item)

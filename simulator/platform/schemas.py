@@ -76,6 +76,7 @@ class Item(BaseModel):
     produces: list[str] = Field(default_factory=list, description="documents it issues")
     deferrable_days: int = Field(default=0, description="容缺: working days to hand in "
                                                         "deferred materials")
+    bundle: list[str] = Field(default_factory=list, description="一件事一次办: member items")
     fee_fen: int = Field(default=0, description="fee in fen (0 = free)")
     payment: str | None = Field(default=None, description="paid at the terminal: fine | "
                                 "contribution | fee")
@@ -182,6 +183,24 @@ class ApplicationRequest(BaseModel):
     commitment: CommitmentAcceptance | None = None
 
 
+class LinkedCase(BaseModel):
+    """一件事一次办: one member's case, linked under the bundle's number."""
+
+    case_no: str
+    item_code: str
+    item_name: str
+    state: str
+    state_name: str
+
+
+class FailedMember(BaseModel):
+    """一件事一次办: a member that was not accepted, and why (in Chinese)."""
+
+    item_code: str
+    item_name: str
+    reasons: str
+
+
 class DeferredMaterial(BaseModel):
     """容缺受理: a material the citizen still owes, and by when."""
 
@@ -221,6 +240,10 @@ class ApplicationResponse(BaseModel):
     evaluation_qr: str = ""
     cross_province: CrossProvince | None = None
     deferred: list[DeferredMaterial] = Field(default_factory=list)
+    linked: list[LinkedCase] = Field(default_factory=list, description="一件事一次办: the "
+                                     "members' cases under this (the bundle's) number")
+    failed: list[FailedMember] = Field(default_factory=list, description="members not "
+                                       "accepted, with the reasons")
 
 
 class ProgressStep(BaseModel):
@@ -246,6 +269,7 @@ class ProgressResponse(BaseModel):
     promised_by: str
     history: list[ProgressStep]
     cross_province: CrossProvince | None = None
+    linked: list[LinkedCase] = Field(default_factory=list)
 
 
 class EvaluationRequest(BaseModel):
