@@ -14,6 +14,16 @@
   const REFUSED = { refused: "已登记·被拒 refused", unknown: "未知 unknown", recovered: "已恢复 recovered" };
   const SCOPES = { fleet: "全部 fleet", district: "区县 district", terminal: "终端 terminal" };
 
+  // when() of app.js reads every time as past; deadlines and planned windows lie ahead
+  function at(ts) {
+    const ahead = Math.round(ts - Date.now() / 1000);
+    if (ahead < 2) return when(ts);
+    const rel = ahead < 90 ? ahead + " 秒后 in " + ahead + " s"
+      : ahead < 5400 ? Math.round(ahead / 60) + " 分钟后 in " + Math.round(ahead / 60) + " min"
+        : Math.round(ahead / 3600) + " 小时后 in " + Math.round(ahead / 3600) + " h";
+    return new Date(ts * 1000).toLocaleString("zh-CN", { hour12: false }) + " (" + rel + ")";
+  }
+
   function empty(columns, text) {
     return el("tr", { class: "empty" }, el("td", { colspan: String(columns) }, text || "无 None ✓"));
   }
@@ -41,7 +51,7 @@
     const ackable = canAct() && ["open", "escalated", "pending"].includes(g.state);
     const n = g.count + g.suppressed;
     const due = g.ack_due && !g.acked_at && g.resolved_at === null
-      ? el("span", { class: g.ack_due < Date.now() / 1000 ? "overdue" : "" }, when(g.ack_due)) : "—";
+      ? el("span", { class: g.ack_due < Date.now() / 1000 ? "overdue" : "" }, at(g.ack_due)) : "—";
     return el("tr", { class: "group-row sev-" + g.severity + " gstate-" + g.state, "data-group-id": g.id,
       "data-family": g.family, "data-district": g.district, "data-state": g.state },
       el("td", {}, g.id),
@@ -98,7 +108,7 @@
       "data-scope": w.scope, "data-target": w.target },
       el("td", {}, w.id), el("td", {}, SCOPES[w.scope] || w.scope),
       el("td", {}, w.scope === "terminal" ? el("a", { href: "#/terminal/" + encodeURIComponent(w.target) }, w.target) : (w.target || "—")),
-      el("td", {}, when(w.starts_at)), el("td", {}, when(w.ends_at)), el("td", {}, w.reason || "—"),
+      el("td", {}, at(w.starts_at)), el("td", {}, at(w.ends_at)), el("td", {}, w.reason || "—"),
       el("td", {}, w.created_by), el("td", { class: "window-state" }, stateText),
       el("td", {}, canAct() && w.ends_at > now ? el("button", { class: "end small",
         onclick: () => act("/api/ops/maintenance-windows/" + w.id + "/end", "维护窗口 #" + w.id + " 已结束 ended",
