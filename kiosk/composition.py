@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,7 @@ def build_terminal(config: TerminalConfig, audio_sink: AudioSink, *,
                         fault_history=FaultHistory(bus), money=money)
     terminal.category_usage = CategoryUsage(state_dir / "category-usage.json", bus, catalog)
     counters.device_cache.update(terminal.device_states())
-    terminal.refresh_catalog()
+    _first_catalog(terminal, background=start_threads)
     if "idcard" in devices:
         terminal.poller = CardPoller(devices["idcard"], bus)  # type: ignore[arg-type]
     terminal.pin_hash = (secrets or Secrets()).operator_pin_hash
@@ -226,6 +227,18 @@ def build_terminal(config: TerminalConfig, audio_sink: AudioSink, *,
         if terminal.agent is not None:
             terminal.agent.start()
     return terminal
+
+
+def _first_catalog(terminal: Terminal, *, background: bool) -> None:
+    """With a cached catalog, serve it at once and sync on a thread: a platform that hangs
+    must not keep a restarting terminal dark. An empty cache is filled first."""
+    items = terminal.catalog.items() if background else []
+    if not items:
+        terminal.refresh_catalog()
+        return
+    terminal.search = CatalogSearch(items, terminal.pinyin)
+    threading.Thread(target=terminal.refresh_catalog, name="catalog-sync",
+                     daemon=True).start()
 
 
 def _rebuilt(faults: FaultLog, subject: str) -> Any:

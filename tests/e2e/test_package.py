@@ -68,10 +68,10 @@ def test_it_installs_into_a_throwaway_root(deb: Path, tmp_path: Path) -> None:
     base = root / "opt/ebantong"
     assert (base / "current").readlink() == Path(f"releases/{VERSION}")
     python = base / "current/venv/bin/python"
-    check = subprocess.run([str(python), "-c", "import kiosk.watchdog, screens.launch, "
+    check = subprocess.run([str(python), "-I", "-c", "import kiosk.watchdog, screens.launch, "
                             "fleet.app, cysystemd; from importlib.metadata import version; "
                             "print(version('ebantong-kiosk'))"],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert check.stdout.strip() == VERSION, check.stderr[-2000:]
     units = sorted((root / "etc/systemd/system").glob("ebantong-*"))
     assert {u.name for u in units} >= {"ebantong-kiosk.service", "ebantong-update.path"}
