@@ -211,6 +211,8 @@ class VisitController:
         if self.screen == "attract":
             self.idle.touch()
             return IdleState.ACTIVE
+        if self.journey is not None and self.journey.waiting_for_payment:
+            self.idle.touch()      # paying on a phone: the payment's own countdown rules
         state = self.idle.state()
         if state is IdleState.EXPIRED:
             self.end_visit()

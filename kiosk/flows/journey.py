@@ -383,6 +383,13 @@ class Journey:
                                   f"payment_{outcome}")
         return outcome
 
+    @property
+    def waiting_for_payment(self) -> bool:
+        """The payment QR is up and the citizen is paying on a phone (no touches come)."""
+        pay = self.payment
+        return (self.step is Step.PAY and pay is not None and pay.state.order is not None
+                and not pay.state.outcome)
+
     def confirm_booking(self) -> bool:
         """Book the held place and move on to the result (a message when it fails)."""
         if self.booking is None:
