@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from fleet.protocol import FAULT_KINDS
-from kiosk.storage import PRIVATE_FILE, private_dir
+from kiosk.storage import write_private
 
 log = logging.getLogger(__name__)
 
@@ -96,15 +94,5 @@ class FaultLog:
             return []
 
     def _write(self, faults: list[Fault]) -> None:
-        private_dir(self.path.parent)
-        fd, name = tempfile.mkstemp(prefix=".faults-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump([f.as_dict() for f in faults], fh, ensure_ascii=False)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(name, PRIVATE_FILE)
-            os.replace(name, self.path)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
+        write_private(self.path, json.dumps([f.as_dict() for f in faults], ensure_ascii=False),
+                      durable=True)

@@ -17,6 +17,8 @@ import os
 import re
 from collections.abc import Mapping
 
+from common.privacy import mask_id_number
+
 #: 18-digit resident ID numbers (region, birth date, sequence, check character)
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
                        r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
@@ -30,7 +32,7 @@ PATTERNS = {"id_number": ID_NUMBER, "phone": PHONE, "token": TOKEN}
 
 def scrub(text: str) -> str:
     """``text`` with ID numbers, mobile numbers and tokens masked."""
-    text = ID_NUMBER.sub(lambda m: m.group(0)[:6] + "*" * 8 + m.group(0)[-4:], text)
+    text = ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
     text = PHONE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], text)
     return TOKEN.sub(lambda m: m.group(1) + "***", text)
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.storage import PRIVATE_FILE, private_dir
+from kiosk.storage import write_private
 
 LOG2_N, R, P = 14, 8, 1                 # 16 MiB, ~50 ms on a terminal's CPU
 PREFIX = "scrypt"
@@ -103,9 +103,4 @@ class PinGuard:
             return 0, 0.0
 
     def _write(self, failures: int, until: float) -> None:
-        private_dir(self.state_path.parent)
-        tmp = self.state_path.with_name(self.state_path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"failures": failures, "until": until}, fh)
-        os.replace(tmp, self.state_path)
+        write_private(self.state_path, json.dumps({"failures": failures, "until": until}))

@@ -69,6 +69,26 @@ def private_file(path: Path) -> Path:
     return path
 
 
+def write_private(path: Path, text: str, *, durable: bool = False) -> None:
+    """Replace ``path`` atomically with ``text`` in a new owner-only file (``durable``:
+    fsync before the rename, so a power cut leaves the old or the new content)."""
+    path = Path(path)
+    private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, PRIVATE_FILE)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def sqlite_problem(path: Path) -> str | None:
     """Why ``path`` is not a usable SQLite database, or None (a missing file is fine)."""
     path = Path(path)

@@ -39,6 +39,8 @@ from typing import Any
 
 import requests
 
+from kiosk.storage import write_private
+
 log = logging.getLogger(__name__)
 
 ROOT = Path("/opt/ebantong")
@@ -70,23 +72,17 @@ def order_update(state_dir: Path, args: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"bad version {version!r}")
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise ValueError("sha256 must be 64 hex digits")
-    folder = state_dir / "update"
-    folder.mkdir(parents=True, exist_ok=True)
     body = {"version": version, "sha256": digest, "url": str(args.get("url", "")),
             "at": time.time()}
-    tmp = folder / ".request.json"
-    tmp.write_text(json.dumps(body), encoding="utf-8")
-    os.replace(tmp, folder / "request.json")
+    write_private(state_dir / "update" / "request.json", json.dumps(body))
     return {"accepted": True, "version": version}
 
 
 def write_health(state_dir: Path, version: str, device_errors: dict[str, str]) -> None:
     """Called by the terminal once the attract screen is drawn (the READY moment)."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    tmp = state_dir / ".health.json"
-    tmp.write_text(json.dumps({"version": version, "at": time.time(), "pid": os.getpid(),
-                               "device_errors": sorted(device_errors)}), encoding="utf-8")
-    os.replace(tmp, state_dir / "health.json")
+    write_private(state_dir / "health.json", json.dumps({
+        "version": version, "at": time.time(), "pid": os.getpid(),
+        "device_errors": sorted(device_errors)}))
 
 
 def report_outcome(state_dir: Path, faults: Any) -> Outcome | None:
@@ -271,11 +267,8 @@ def _prune(host: Host, keep: set[str]) -> None:
 
 def write_outcome(state_dir: Path, outcome: Outcome) -> None:
     """Leave the outcome for the terminal (owned like the state folder, 0600)."""
-    folder = state_dir / "update"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "outcome.json"
-    path.write_text(json.dumps(outcome.__dict__), encoding="utf-8")
-    os.chmod(path, 0o600)
+    path = state_dir / "update" / "outcome.json"
+    write_private(path, json.dumps(outcome.__dict__))
     info = state_dir.stat()
     with contextlib.suppress(PermissionError):
         os.chown(path, info.st_uid, info.st_gid)
