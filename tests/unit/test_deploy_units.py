@@ -80,3 +80,17 @@ def test_the_kiosk_unit_is_supervised_as_the_issue_asks() -> None:
     assert service["UMask"] == "0077" and service["StateDirectoryMode"] == "0700"
     assert service["LoadCredential"].startswith("ebantong:/etc/ebantong/credentials")
     assert kiosk["Install"]["WantedBy"] == "graphical.target"
+
+
+def test_the_update_watcher_watches_where_the_agent_leaves_orders(tmp_path: Path) -> None:
+    from kiosk.config import parse_config
+    from kiosk.update import order_update
+
+    package = (ROOT / "scripts" / "package").read_text(encoding="utf-8")
+    state_root = package.split("-m screens run --state-dir ", 1)[1].split()[0]
+    state_dir = Path(state_root) / parse_config({}).terminal.state_dir
+    watched = unit("ebantong-update.path")["Path"]["PathExists"]
+    order_update(tmp_path, {"version": "1.0.1", "sha256": "a" * 64})
+    written = next(tmp_path.rglob("request.json")).relative_to(tmp_path)
+    assert Path(watched) == state_dir / written
+    assert unit("ebantong-update.service")["Service"]["ExecStart"].endswith(watched)
