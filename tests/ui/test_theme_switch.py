@@ -56,6 +56,9 @@ def probe() -> Iterator[tuple[Any, Any]]:
         def tr(self, text: str, *_a: Any) -> str:
             return text
 
+        def __getattr__(self, name: str) -> Any:
+            return ""      # whatever else the shared top bar shows (clock, busy …)
+
     app = ThemeApp()
     app.theme = Theme()
     Builder.load_file(str(SCREENS_DIR / "widgets.kv"))
