@@ -186,9 +186,11 @@ def defuse_realtime(raster: bytes) -> bytes:
             return bytes(out)
         start = pos + 8
         end = start + (out[pos + 4] + 256 * out[pos + 5]) * (out[pos + 6] + 256 * out[pos + 7])
-        for i in range(start, min(end, len(out) - 1)):
-            if out[i] == 0x10 and out[i + 1] in (0x04, 0x05, 0x14):
+        i = out.find(b"\x10", start, end)
+        while 0 <= i < len(out) - 1:
+            if out[i + 1] in (0x04, 0x05, 0x14):
                 out[i] = 0x00
+            i = out.find(b"\x10", i + 1, end)
         pos = end
 
 
