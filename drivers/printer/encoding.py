@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import unicodedata
+
 from escpos.capabilities import Profile
 from escpos.printer import Dummy
 from PIL import Image
