@@ -37,6 +37,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         p.add_argument("--timeout", type=float, default=3.0,
                        help="seconds to wait for a card / an answer (default 3)")
         p.add_argument("--json", action="store_true", help="print one JSON object")
+    read.add_argument("--double-read", choices=("always", "on_doubt"), default="always",
+                      help="read the card twice and take only agreeing reads: always "
+                           "(default) or only after line noise or a retry")
     read.set_defaults(handler=run_read)
     status.set_defaults(handler=run_status)
 
@@ -47,7 +50,8 @@ def _fail(message: str, code: int) -> int:
 
 
 def _open(args: argparse.Namespace) -> SamIdCardReader:
-    reader = SamIdCardReader(args.url, baudrate=args.baud, timeout=args.timeout)
+    reader = SamIdCardReader(args.url, baudrate=args.baud, timeout=args.timeout,
+                             double_read=getattr(args, "double_read", "always"))
     reader.open()
     return reader
 

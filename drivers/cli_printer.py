@@ -4,7 +4,11 @@
 paper (ok, low, out, unknown) and cover_open; it exits 2 when the printer does not answer
 (or cannot be reached) and 3 when it answers but cannot print (paper out, cover open …).
 ``python -m drivers printer test --url URL [--width 58|80]`` prints a test receipt with a
-QR code and exits non-zero unless the printer confirmed it. The citizens' sample receipts
+QR code and exits non-zero unless the printer confirmed it — or, for a write-only printer
+(``file://``, a write-only lp device, ``--status none``), unless it was sent: that is
+reported as "sent, not confirmed", with the paper state unknown. ``--status`` is the
+driver's ``status`` setting: auto (default: write-only when the line cannot answer),
+dle_eot or none. The citizens' sample receipts
 are printed by ``python -m kiosk receipts sample`` (their content is the terminal's, not the
 device layer's).
 """
@@ -17,7 +21,7 @@ import sys
 from datetime import datetime
 
 from drivers.base import DeviceState
-from drivers.printer.driver import EscPosPrinter
+from drivers.printer.driver import STATUS_MODES, EscPosPrinter
 from drivers.printer.logo import emblem
 from drivers.printer.test_page import test_page
 
@@ -40,12 +44,15 @@ def add_printer_arguments(parser: argparse.ArgumentParser) -> None:
                         help="tcp://host:9100, /dev/ttyUSB0, a pty, usb://VID:PID or /dev/usb/lp0")
     parser.add_argument("--baud", type=int, default=115200, help="baud rate of a serial line")
     parser.add_argument("--timeout", type=float, default=1.0, help="seconds to wait for a reply")
+    parser.add_argument("--status", default="auto", choices=STATUS_MODES,
+                        help="how the printer's state is learnt: auto (write-only when the "
+                             "line cannot answer), dle_eot, none (write-only)")
 
 
 def printer_from_args(args: argparse.Namespace, width: int = 80) -> EscPosPrinter:
     """The printer that ``add_printer_arguments`` describes."""
     return EscPosPrinter(args.url, None, width_mm=width, baudrate=args.baud,
-                         status_timeout=args.timeout)
+                         status_timeout=args.timeout, status_mode=args.status)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -55,6 +62,12 @@ def _status(args: argparse.Namespace) -> int:
     finally:
         printer.close()
     answered = bool(status.details.get("answered"))
+    if status.details.get("write_only") and status.state is DeviceState.ONLINE:
+        if args.json:
+            print(json.dumps({"url": args.url, **status.as_dict()}, ensure_ascii=False))
+        else:
+            print(f"{status.state.value}: paper unknown, cover unknown — {status.message}")
+        return 0
     if args.json:
         print(json.dumps({"url": args.url, **status.as_dict()}, ensure_ascii=False))
     else:
@@ -82,7 +95,12 @@ def _test(args: argparse.Namespace) -> int:
         print(f"test receipt failed ({result.completion.value}): {one_line(result.message)}",
               file=sys.stderr)
         return 2 if result.completion.value == "device_not_ready" else 1
-    print(f"test receipt printed on {args.url} ({result.value and result.value['bytes']} bytes)")
+    value = result.value or {}
+    if value.get("confirmed") is False:
+        print(f"test receipt sent to {args.url} ({value.get('bytes')} bytes) — "
+              f"{one_line(result.message)}")
+        return 0
+    print(f"test receipt printed on {args.url} ({value.get('bytes')} bytes)")
     return 0
 
 

@@ -3,6 +3,9 @@
 ``python -m drivers scanner listen --url URL --count N --json`` prints one JSON object per
 code (keys text, raw_hex, source, timestamp, encoding). Exits 0 after N codes, 1 when the
 time runs out first, 2 when the scanner cannot be opened (one line on stderr, no traceback).
+The line ending is detected from the first code unless ``--suffix CR|LF|CRLF`` is given;
+bytes that never end with it are reported once on stderr ("received 27 bytes without CR LF —
+is the scanner set to CR?") instead of waiting in silence.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 
 from common.events import EventBus
 from drivers.errors import DeviceError
-from drivers.scanner.event import STATE_TOPIC
+from drivers.scanner.event import NOTICE_TOPIC, STATE_TOPIC
 from drivers.scanner.listen import collect_codes, event_queue
 from drivers.scanner.profiles import MODES, PROFILES
 from drivers.scanner.serial_scanner import SerialScanner
@@ -27,7 +30,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     listen.add_argument("--count", type=int, default=1, help="stop after N codes (0 = forever)")
     listen.add_argument("--timeout", type=float, default=30.0, help="give up after S seconds")
     listen.add_argument("--baud", type=int, default=9600)
-    listen.add_argument("--suffix", default="CRLF", help="CR, LF or CRLF")
+    listen.add_argument("--suffix", default="auto",
+                        help="auto (detect from the first code), CR, LF or CRLF")
     listen.add_argument("--profile", default="generic", choices=sorted(PROFILES))
     listen.add_argument("--mode", default="continuous", choices=MODES)
     listen.add_argument("--dedupe", type=float, default=1.5, help="repeat window in seconds")
@@ -39,6 +43,8 @@ def listen_command(args: argparse.Namespace) -> int:
     """Open the scanner, enable it, print codes until --count or --timeout."""
     bus = EventBus()
     events = event_queue(bus, STATE_TOPIC)
+    bus.subscribe(NOTICE_TOPIC, lambda _topic, payload: print(
+        f"scanner: {payload.data['message']}", file=sys.stderr, flush=True))
     config = {"type": "serial", "url": args.url, "baudrate": args.baud, "suffix": args.suffix,
               "profile": args.profile, "mode": args.mode, "dedupe_window_s": args.dedupe}
     try:

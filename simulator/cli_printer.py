@@ -1,10 +1,12 @@
 """Receipt printer simulator: ESC/POS on TCP (and a pty), each job rendered to PNG + text.
 
 ``python -m simulator printer --port 9100 --out DIR`` listens on TCP and on a pty (its path
-is printed; ``--no-pty`` to skip it) and writes DIR/<job number>.png and DIR/<job number>.txt
-for every job. Control commands on standard input, one per line:
-``paper MM`` (load MM of paper; 0 = out), ``fault NAME`` (paper_out, cover_open, offline,
-error, mute, garbage), ``clear``, ``unplug``, ``replug``, ``state``, ``quit``.
+is printed; ``--no-pty`` to skip it) and writes DIR/<job number>.png and DIR/<job
+number>.txt for every job. ``--no-chinese`` powers on outside Chinese mode (an Epson TM-T88
+rather than a Chinese model); ``--no-gs-r`` models a printer without GS r. Control commands
+on standard input, one per line: ``paper MM`` (load MM of paper; 0 = out), ``fault NAME``
+(paper_out, cover_open, offline, error, mute, garbage), ``clear`` (faults and a
+half-received command), ``unplug``, ``replug``, ``state``, ``quit``.
 """
 
 from __future__ import annotations
@@ -28,12 +30,18 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--near-end-mm", type=float, default=1_000.0, help="near-end threshold")
     parser.add_argument("--no-pty", dest="pty", action="store_false",
                         help="do not expose the pty serial line (TCP only)")
+    parser.add_argument("--no-chinese", dest="chinese", action="store_false",
+                        help="power on outside Chinese mode (an Epson TM-T88 rather than a "
+                             "Chinese model)")
+    parser.add_argument("--no-gs-r", dest="gs_r", action="store_false",
+                        help="a model without GS r: jobs are never confirmed")
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     sim = PrinterSimulator(args.out, width_mm=args.width, paper_mm=args.paper_mm,
-                           near_end_mm=args.near_end_mm)
+                           near_end_mm=args.near_end_mm, chinese_default=args.chinese,
+                           gs_r=args.gs_r)
     try:
         urls = sim.start(tcp_port=args.port, pty=args.pty, host=args.host)
     except OSError as exc:

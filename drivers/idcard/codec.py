@@ -14,6 +14,8 @@ after noise or a corrupt frame.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import xor
 
 PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
 HEADER_LEN = len(PREAMBLE) + 2
@@ -25,10 +27,7 @@ MAX_LEN = 4096
 
 def checksum(data: bytes) -> int:
     """XOR of every byte of ``data``."""
-    value = 0
-    for byte in data:
-        value ^= byte
-    return value
+    return reduce(xor, data, 0)
 
 
 def encode_frame(payload: bytes) -> bytes:

@@ -1,7 +1,14 @@
 """Driver of a resident ID-card reader that speaks the SAM protocol over a serial line.
 
 :class:`SamIdCardReader` sends each command as one frame and reads the reply by length
-(header, then exactly LEN bytes), so a read costs little more than its wire time. Every
+(header, then exactly LEN bytes), so a read costs little more than its wire time. A reply
+longer than its command can have is noise (resynchronise at once), and a frame whose bytes
+stop coming for ``gap_s`` is lost (no wait for the whole command timeout).
+
+``read_card`` checks every field (:mod:`.semantics`) and, because the XOR checksum and the
+checks together still let a changed ideograph through, reads the base message until two
+reads agree (:mod:`.verify`): on every card with ``double_read = "always"`` (the default),
+or with ``"on_doubt"`` only when the first frame needed resynchronisation or a retry. Every
 command takes a timeout (0 = none) and a :class:`~drivers.base.CancelToken`, and returns a
 :class:`~drivers.base.CommandResult`; device errors become completion codes with a clear
 message. The line is opened by URL (device path, pty, ``socket://``, ``spy://``) and
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -37,14 +45,18 @@ from drivers.errors import (
     DeviceTimeout,
     ProtocolError,
 )
-from drivers.idcard.codec import FrameDecoder, encode_frame
+from drivers.idcard.codec import MAX_LEN, FrameDecoder, encode_frame
 from drivers.idcard.protocol import SW3_NO_CARD, SW3_NO_ITEM, Command, Reply, format_sam_id
 from drivers.idcard.record import IdCardRecord, parse_appended_address, parse_base_message
+from drivers.idcard.verify import DOUBLE_READ_MODES, RawRead, read_agreeing
 from drivers.transport import open_serial
 
 T = TypeVar("T")
 #: SW3 codes after which the reader itself is unusable
 _HARDWARE_CODES = {0x23, 0x24, 0x60, 0x66}
+#: the longest LEN each command's reply can have (base message: 0x0508); longer is noise
+_MAX_REPLY_LEN = {Command.READ_BASE: 0x0508, Command.READ_BASE_FINGERPRINT: MAX_LEN}
+_SHORT_REPLY_LEN = 256
 
 
 class LineNoise(ProtocolError):
@@ -58,8 +70,17 @@ class SamIdCardReader(Device):
 
     def __init__(self, url: str, baudrate: int = 115200, timeout: float = 3.0,
                  bus: Any = None, name: str = "idcard",
-                 opener: Callable[..., Any] = open_serial, poll_interval: float = 0.1) -> None:
+                 opener: Callable[..., Any] = open_serial, poll_interval: float = 0.1,
+                 double_read: str = "always", gap_s: float = 0.2,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if double_read not in DOUBLE_READ_MODES:
+            raise ConfigError(f"idcard: double_read must be one of "
+                              f"{', '.join(DOUBLE_READ_MODES)}, not {double_read!r}")
         self.url = url
+        self.double_read = double_read
+        self.gap_s = gap_s
+        self._clock = clock
+        self._doubt = False  # the last read of the card on the reader failed
         self.baudrate = baudrate
         self.timeout = timeout
         self.bus = bus
@@ -72,8 +93,10 @@ class SamIdCardReader(Device):
         self._message = ""
         self._media = "unknown"
         self._sam_id: str | None = None
+        self._clean = True
         self.counters = {"commands": 0, "failures": 0, "bytes_out": 0, "bytes_in": 0,
-                         "discarded_bytes": 0, "bad_checksums": 0, "opens": 0}
+                         "discarded_bytes": 0, "bad_checksums": 0, "opens": 0,
+                         "extra_reads": 0}
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], bus: Any) -> SamIdCardReader:
@@ -86,7 +109,8 @@ class SamIdCardReader(Device):
             timeout = float(config.get("timeout", 3.0))
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"idcard: bad baudrate or timeout: {exc}") from exc
-        reader = cls(str(url), baudrate, timeout, bus=bus)
+        reader = cls(str(url), baudrate, timeout, bus=bus,
+                     double_read=str(config.get("double_read", "always")))
         reader.open()
         return reader
 
@@ -171,10 +195,49 @@ class SamIdCardReader(Device):
                 if token.wait(self.poll_interval):
                     raise CommandCanceled("read canceled")
             self._expect_ok(Command.SELECT_CARD, deadline, token)
-            record = self._read_base(deadline, token)
-            return record.with_appended_address(self._read_address(deadline, token))
+            try:
+                record = self._verified(deadline, token)
+            except ProtocolError:
+                self._doubt = True  # the next attempt at this card reads twice
+                raise
+            self._doubt = False
+            return record
 
         return self._run(run, timeout)
+
+    def _verified(self, deadline: Deadline, cancel: CancelToken) -> IdCardRecord:
+        """Base message and appended address, read until they can be trusted."""
+        always = self.double_read == "always"
+        first = True
+
+        def base() -> RawRead:
+            nonlocal first
+            if not first:  # a card that was read must be found and selected again
+                self.counters["extra_reads"] += 1
+                if not self._find(deadline, cancel):
+                    raise DeviceReportedError("the card left the reader", Completion.USER_ERROR,
+                                              SW3_NO_CARD)
+                self._expect_ok(Command.SELECT_CARD, deadline, cancel)
+            first = False
+            return self._raw(Command.READ_BASE, deadline, cancel)
+
+        record, reads = read_agreeing(base, lambda raw: parse_base_message(raw[1:]),
+                                      always=always, doubt=self._doubt)
+        address, _ = read_agreeing(lambda: self._raw(Command.READ_ADDRESS, deadline, cancel),
+                                   self._address_from, always=always or reads > 1,
+                                   doubt=self._doubt)
+        return record.with_appended_address(address)
+
+    def _raw(self, command: Command, deadline: Deadline, cancel: CancelToken) -> RawRead:
+        """SW3 and data of one reply, and whether it came without resynchronisation."""
+        reply = self._exchange(command, deadline, cancel)
+        if not reply.ok and not (command is Command.READ_ADDRESS and reply.sw3 == SW3_NO_ITEM):
+            raise reply.error(command)
+        return RawRead(bytes([reply.sw3]) + reply.data, self._clean)
+
+    @staticmethod
+    def _address_from(raw: bytes) -> str | None:
+        return None if raw[0] == SW3_NO_ITEM else parse_appended_address(raw[1:]) or None
 
     # -- Device ------------------------------------------------------------------------
     def status(self) -> DeviceStatus:
@@ -209,7 +272,7 @@ class SamIdCardReader(Device):
         with self._lock:
             self.counters["commands"] += 1
             try:
-                value = fn(Deadline(self._limit(timeout)))
+                value = fn(Deadline(self._limit(timeout), self._clock))
             except DeviceError as exc:
                 self.counters["failures"] += 1
                 self._note_failure(exc)
@@ -239,6 +302,7 @@ class SamIdCardReader(Device):
         reply = self._exchange(Command.FIND_CARD, deadline, cancel)
         if reply.sw3 == SW3_NO_CARD:
             self._media = "not_present"
+            self._doubt = False  # the card left: the next one starts without doubt
             return False
         if not reply.ok:
             raise reply.error(Command.FIND_CARD)
@@ -283,9 +347,12 @@ class SamIdCardReader(Device):
 
     def _read_reply(self, port: Any, command: Command, deadline: Deadline,
                     cancel: CancelToken | None) -> bytes:
-        """Read by length: the header, then exactly LEN bytes; resync on the preamble."""
-        decoder = FrameDecoder()
+        """Read by length: the header, then exactly LEN bytes; resync on the preamble.
+
+        Sets :attr:`_clean` to whether the frame came without resynchronisation."""
+        decoder = FrameDecoder(_MAX_REPLY_LEN.get(command, _SHORT_REPLY_LEN))
         received = 0
+        last_rx = self._clock()
         try:
             while True:
                 if cancel is not None and cancel.cancelled:
@@ -294,10 +361,15 @@ class SamIdCardReader(Device):
                     raise self._no_reply(command, decoder, received)
                 chunk = port.read(decoder.bytes_needed())
                 if not chunk:
+                    if received and self._clock() - last_rx > self.gap_s:
+                        raise self._broken_off(command, decoder, received)
                     continue
+                last_rx = self._clock()
                 received += len(chunk)
                 frames = decoder.feed(chunk)
                 if frames:
+                    self._clean = not (decoder.discarded_bytes or decoder.bad_checksums
+                                       or decoder.bad_lengths)
                     return frames[0]
                 if decoder.bad_checksums and not decoder.buffered:
                     raise ProtocolError(f"corrupt reply to {command.name.lower()} "
@@ -306,6 +378,14 @@ class SamIdCardReader(Device):
             self.counters["bytes_in"] += received
             self.counters["discarded_bytes"] += decoder.discarded_bytes
             self.counters["bad_checksums"] += decoder.bad_checksums
+
+    def _broken_off(self, command: Command, decoder: FrameDecoder,
+                    received: int) -> DeviceError:
+        """Bytes came, then ``gap_s`` of silence before a whole frame: the reply is lost."""
+        if decoder.buffered and not decoder.bad_checksums:
+            return ProtocolError(f"reply to {command.name.lower()} broke off "
+                                 f"({decoder.buffered} bytes, then silence)")
+        return self._no_reply(command, decoder, received)
 
     def _no_reply(self, command: Command, decoder: FrameDecoder, received: int) -> DeviceError:
         name = command.name.lower()

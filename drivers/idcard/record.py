@@ -3,8 +3,11 @@
 The base message carries a 256-byte text block (UTF-16LE, fixed-width fields padded with
 spaces) and a 1024-byte WLT photo. :func:`parse_base_message` checks every field (dates,
 codes, the ID number's ISO 7064 MOD 11-2 check character and its agreement with the birth
-date and sex) so a damaged reply is an error, never a wrong record. The record's ``repr``
-never shows personal data.
+date and sex) and then what a genuine card may hold (:mod:`drivers.idcard.semantics`: legal
+validity terms, province code, the characters of a name, an address, an issuer, a blank
+reserved field). That catches most damage the one-byte XOR checksum lets through, not all:
+a flipped bit can turn one ideograph into another. The reader therefore compares two reads
+(see :mod:`drivers.idcard.reader`). The record's ``repr`` never shows personal data.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from drivers.errors import ProtocolError
+from drivers.idcard import semantics
 
 TEXT_LEN = 256
 PHOTO_LEN = 1024
@@ -159,8 +163,12 @@ def split_text_block(block: bytes) -> dict[str, str]:
     return out
 
 
-def parse_text_block(block: bytes, photo: bytes = b"") -> IdCardRecord:
-    """Build a checked record from the text block; raise ProtocolError on any bad field."""
+def parse_text_block(block: bytes, photo: bytes = b"", semantic: bool = True,
+                     today: date | None = None) -> IdCardRecord:
+    """Build a checked record from the text block; raise ProtocolError on any bad field.
+
+    ``semantic`` False skips the checks of :mod:`.semantics` (only the field formats are
+    checked, as before they existed — kept for the fuzzing bench's "before" figure)."""
     f = split_text_block(block)
     for required in ("name", "address", "issuer"):
         if not f[required]:
@@ -181,6 +189,8 @@ def parse_text_block(block: bytes, photo: bytes = b"") -> IdCardRecord:
     valid_to = None if f["valid_to"] == LONG_TERM else _date(f["valid_to"], "valid_to")
     if valid_to is not None and valid_to < valid_from:
         raise ProtocolError("card validity ends before it starts")
+    if semantic:
+        semantics.check_fields(f, birth, valid_from, valid_to, today)
     return IdCardRecord(
         name=f["name"], sex_code=f["sex"], nation_code=f["nation"], birth_date=birth,
         address=f["address"], id_number=id_number, issuer=f["issuer"],
@@ -188,7 +198,7 @@ def parse_text_block(block: bytes, photo: bytes = b"") -> IdCardRecord:
     )
 
 
-def parse_base_message(data: bytes) -> IdCardRecord:
+def parse_base_message(data: bytes, semantic: bool = True) -> IdCardRecord:
     """Parse the data of a read-base-message reply (lengths, text block, photo)."""
     if len(data) < 4:
         raise ProtocolError("base message reply too short")
@@ -200,11 +210,14 @@ def parse_base_message(data: bytes) -> IdCardRecord:
         raise ProtocolError(
             f"base message holds {len(data) - 4} bytes, lengths say {text_len + photo_len}"
         )
-    return parse_text_block(data[4:4 + text_len], data[4 + text_len:])
+    return parse_text_block(data[4:4 + text_len], data[4 + text_len:], semantic)
 
 
-def parse_appended_address(data: bytes) -> str:
+def parse_appended_address(data: bytes, semantic: bool = True) -> str:
     """The appended (new) address from a 30 03 reply's data."""
     if not data or len(data) % 2:
         raise ProtocolError(f"appended address has an odd length ({len(data)} bytes)")
-    return _field_text(data, "appended_address")
+    text = _field_text(data, "appended_address")
+    if semantic and text:
+        semantics.check_address(text, "appended_address")
+    return text

@@ -5,7 +5,14 @@ with ``device_not_ready``), sent element by element with a status check between 
 and confirmed after it ends: the driver sends ``GS r 1`` — answered only once the printer
 has worked through the job — and then checks DLE EOT status again. A job that fails
 midway (paper ran out, cover opened, line lost) is ``hardware_error``; one the printer
-never confirmed is ``timeout``; neither is ever reported as printed. State and paper
+never confirmed within ``job_timeout`` is ``timeout``; neither is ever reported as printed.
+
+A write-only printer — configured ``status = "none"``, or detected (``status = "auto"``,
+the default) because its line cannot carry an answer: ``file://``, an lp device that opens
+write-only, a USB printer without an IN endpoint — is never asked for status: its jobs are
+sent and the result is a success marked ``confirmed: False`` ("sent, not confirmed"), and
+its status tells operators that paper and cover state are unknown. ``status = "dle_eot"``
+insists on status answers (a printer that never answers is then offline). State and paper
 changes are published on the bus as ``printer.state`` and ``printer.paper`` events.
 """
 
@@ -33,8 +40,22 @@ from drivers.printer.channel import Opener, PrinterChannel
 from drivers.printer.document import Document
 from drivers.printer.encoding import UnprintableText
 from drivers.printer.render import RenderedJob, Renderer
-from drivers.printer.status import NO_REPLY, PAPER_UNKNOWN, PrinterStatus
+from drivers.printer.status import (
+    NO_REPLY,
+    PAPER_UNKNOWN,
+    WRITE_ONLY,
+    WRITE_ONLY_NOTE,
+    PrinterStatus,
+)
 from drivers.printer.transports import open_transport
+
+#: values of the ``status`` config key: how the driver learns the printer's state
+STATUS_MODES = ("auto", "dle_eot", "none")
+#: the message of a job sent to a write-only printer
+SENT_NOT_CONFIRMED = (
+    "sent, not confirmed: write-only printer (no status back-channel), paper and cover "
+    "state unknown"
+)
 
 
 class EscPosPrinter(Device):
@@ -55,8 +76,15 @@ class EscPosPrinter(Device):
         confirm_job: bool = True,
         opener: Opener = open_transport,
         name: str = "printer",
+        status_mode: str = "auto",
     ) -> None:
+        if status_mode not in STATUS_MODES:
+            raise ConfigError(f"printer: status must be one of {', '.join(STATUS_MODES)}, "
+                              f"not {status_mode!r}")
+        if job_timeout <= 0:
+            raise ConfigError(f"printer: job_timeout must be positive, not {job_timeout}")
         self.url = url
+        self.status_mode = status_mode
         self.bus = bus
         self.name = name
         self.job_timeout = job_timeout
@@ -68,12 +96,15 @@ class EscPosPrinter(Device):
         self._last: RenderedJob | None = None
         self._state: DeviceState | None = None
         self._paper: str | None = None
-        self._counters = {"jobs": 0, "printed": 0, "refused": 0, "failed": 0}
+        self._counters = {"jobs": 0, "printed": 0, "sent_unconfirmed": 0, "refused": 0,
+                          "failed": 0}
         self._last_error = ""
+        self._write_only_seen = False
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], bus: Any) -> EscPosPrinter:
-        """Build from a ``[devices.printer]`` section: url, width_mm (58|80), baudrate …"""
+        """Build from a ``[devices.printer]`` section: url, width_mm (58|80), baudrate,
+        status (auto|dle_eot|none), job_timeout, confirm_job …"""
         url = str(config.get("url") or "")
         if not url:
             raise ConfigError("printer: config has no 'url'")
@@ -90,6 +121,7 @@ class EscPosPrinter(Device):
             strict_text=bool(config.get("strict_text", False)),
             confirm_job=bool(config.get("confirm_job", True)),
             name=str(config.get("name", "printer")),
+            status_mode=str(config.get("status", "auto")),
         )
 
     def close(self) -> None:
@@ -103,11 +135,20 @@ class EscPosPrinter(Device):
         with self._lock:
             return self.channel.query()
 
+    @property
+    def write_only(self) -> bool:
+        """True when the printer has no status back-channel (configured or detected;
+        detection opens the line and may raise DeviceError)."""
+        if self.status_mode != "auto":
+            return self.status_mode == "none"
+        return not getattr(self.channel.line(), "can_read", True)
+
     def _checked(self) -> tuple[PrinterStatus, DeviceError | None]:
         """Query status, publish changes, and return it with the error that stopped it."""
         with self._lock:
             try:
-                current, error = self.channel.query(), None
+                current, error = (WRITE_ONLY if self.write_only else self.channel.query()), None
+                self._write_only_seen = current.write_only
             except DeviceError as exc:
                 current, error = NO_REPLY, exc
             self._publish(current, error)
@@ -175,6 +216,8 @@ class EscPosPrinter(Device):
             key = {Completion.SUCCESS: "printed", Completion.DEVICE_NOT_READY: "refused"}.get(
                 result.completion, "failed"
             )
+            if result.ok and result.value and result.value.get("confirmed") is False:
+                key = "sent_unconfirmed"
             self._counters[key] += 1
             self._last_error = "" if result.ok else result.message
             return result
@@ -197,10 +240,15 @@ class EscPosPrinter(Device):
                     return self._abort(job, sent, cancel.cancelled)
                 self.channel.write(chunk)
                 sent += len(chunk)
-                if index < len(chunks) - 1:
+                if index < len(chunks) - 1 and not before.write_only:
                     mid, error = self._checked()
                     if not mid.ready:
                         return self._failed(f"{error or mid.problem()} during printing")
+            if before.write_only:
+                return CommandResult(Completion.SUCCESS, {
+                    "kind": job.kind, "bytes": sent, "paper": PAPER_UNKNOWN,
+                    "width_mm": job.width_mm, "confirmed": False,
+                    "outcome": "sent_unconfirmed"}, SENT_NOT_CONFIRMED)
             after, confirmed = self._await_done(deadline)
         except DeviceError as exc:
             self.channel.drop()
@@ -213,21 +261,24 @@ class EscPosPrinter(Device):
                 "receipt not confirmed: the printer did not report the end of the job in time",
             )
         return CommandResult.success(
-            {"kind": job.kind, "bytes": sent, "paper": after.paper, "width_mm": job.width_mm}
+            {"kind": job.kind, "bytes": sent, "paper": after.paper, "width_mm": job.width_mm,
+             "confirmed": True, "outcome": "printed"}
         )
 
     def _await_done(self, deadline: Deadline) -> tuple[PrinterStatus, bool]:
         """Send GS r 1 and wait for its answer (the printer worked through the job).
 
-        Returns the final status and whether the job was confirmed; DLE EOT is polled while
-        waiting, so a printer that stopped (paper out, cover open) ends the wait at once.
+        Waits at most ``job_timeout`` (less when the caller's deadline comes first). Returns
+        the final status and whether the job was confirmed; DLE EOT is polled while waiting,
+        so a printer that stopped (paper out, cover open) ends the wait at once.
         """
         if not self.confirm_job:  # a printer without GS r: settle, then trust DLE EOT
             time.sleep(0.3)
             return self._checked()[0], True
         self.channel.start_confirmation()
         limit = deadline.remaining()
-        end = time.monotonic() + (self.job_timeout if limit is None else limit)
+        end = time.monotonic() + (self.job_timeout if limit is None else min(limit,
+                                                                             self.job_timeout))
         while True:
             self.channel.poll_confirmation(min(0.2, max(0.0, end - time.monotonic())))
             current, _ = self._checked()
@@ -255,7 +306,8 @@ class EscPosPrinter(Device):
             "printer",
             "ESC/POS",
             {"width_mm": enc.width_mm, "dots": enc.dots, "columns": enc.columns,
-             "can_cut": True, "qr_native": True, "raster": True, "charset": "GB18030 2-byte"},
+             "can_cut": True, "qr_native": True, "raster": True, "charset": "GB18030 2-byte",
+             "status_channel": self.status_mode, "confirm_job": self.confirm_job},
         )
 
     def diagnostics(self) -> dict[str, Any]:
@@ -263,6 +315,8 @@ class EscPosPrinter(Device):
         return {
             "url": self.url,
             "width_mm": self.renderer.width_mm,
+            "status_channel": self.status_mode,
+            "note": WRITE_ONLY_NOTE if self._write_only_seen else "",
             "state": self._state.value if self._state else "unknown",
             "paper": self._paper or PAPER_UNKNOWN,
             "last_error": self._last_error,

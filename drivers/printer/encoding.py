@@ -11,7 +11,8 @@ receipts is done here:
 * control characters are never passed through (a name cannot smuggle in an ESC command);
 * layout is width-aware: a 2-byte character takes two columns (32 columns on 58 mm paper,
   48 on 80 mm), and wrapping never splits a character nor starts a line with closing
-  punctuation.
+  punctuation;
+* raster images never carry a real-time command (:func:`defuse_realtime`).
 """
 
 from __future__ import annotations
@@ -170,6 +171,30 @@ def wrap(text: str, columns: int, indent: int = 0) -> list[str]:
     return [line for line in lines if line or len(lines) == 1] or [""]
 
 
+def defuse_realtime(raster: bytes) -> bytes:
+    """GS v 0 blocks whose image data never holds a real-time command.
+
+    A printer answers DLE EOT / DLE ENQ / DLE DC4 wherever the bytes arrive, even inside
+    image data, so ``10 04 n`` in a picture would put a stray status byte on the line. The
+    DLE byte of such a sequence loses its one black dot (0x10 -> 0x00): one dot of the
+    picture, never a reply the driver did not ask for.
+    """
+    out = bytearray(raster)
+    pos = 0
+    while True:
+        pos = out.find(b"\x1dv0", pos)
+        if pos < 0 or pos + 8 > len(out):
+            return bytes(out)
+        start = pos + 8
+        end = start + (out[pos + 4] + 256 * out[pos + 5]) * (out[pos + 6] + 256 * out[pos + 7])
+        i = out.find(b"\x10", start, end)
+        while 0 <= i < len(out) - 1:
+            if out[i + 1] in (0x04, 0x05, 0x14):
+                out[i] = 0x00
+            i = out.find(b"\x10", i + 1, end)
+        pos = end
+
+
 def pad_between(left: str, right: str, columns: int) -> str | None:
     """``left`` and ``right`` on one line, right-aligned; None when they do not fit."""
     gap = columns - display_width(left) - display_width(right)
@@ -239,7 +264,7 @@ class CommandEncoder:
             mono = mono.resize((self.dots, height))
         dummy = self._capture()
         dummy.image(mono, impl="bitImageRaster", center=False)
-        return bytes(dummy.output)
+        return defuse_realtime(bytes(dummy.output))
 
     def feed_dots(self, dots: int) -> bytes:
         """Print the buffer and feed ``dots`` dots of paper (ESC J n, in parts of ≤ 255)."""

@@ -9,6 +9,11 @@ bits 0 and 7 clear); a byte without it is garbage, not a status. The meaning use
 * n=4 roll paper sensor: bits 2-3 paper near end, bits 5-6 paper out.
 
 No reply means "unknown / offline", never "paper OK" (python-escpos assumes the opposite).
+
+A *write-only* printer (a device file, an lp port, a USB printer without an IN endpoint, or
+one configured ``status = "none"``) has no back-channel at all: :data:`WRITE_ONLY` stands
+for its status — ready to take a job, paper and cover unknown — so jobs are sent and
+reported as sent, not confirmed.
 """
 
 from __future__ import annotations
@@ -29,6 +34,12 @@ PAPER_LOW = "low"
 PAPER_OUT = "out"
 PAPER_UNKNOWN = "unknown"
 
+#: what operators are told about a printer without a status back-channel
+WRITE_ONLY_NOTE = (
+    "write-only printer (no status back-channel): paper and cover state unknown; "
+    "jobs are sent, not confirmed"
+)
+
 
 def is_status_byte(value: int) -> bool:
     """True when ``value`` has the fixed DLE EOT reply pattern 0xx1xx10."""
@@ -45,11 +56,13 @@ class PrinterStatus:
     paper: str = PAPER_UNKNOWN
     paper_end_stop: bool = False
     error: bool = False
+    write_only: bool = False
 
     @property
     def ready(self) -> bool:
-        """True when a job may start: answered, online, cover shut, paper not out, no error."""
-        return (
+        """True when a job may start: answered, online, cover shut, paper not out, no error
+        (a write-only printer is always taken to be ready: nothing can say otherwise)."""
+        return self.write_only or (
             self.answered
             and not self.offline
             and not self.cover_open
@@ -58,7 +71,10 @@ class PrinterStatus:
         )
 
     def problem(self) -> str:
-        """The most important reason the printer is not ready ("" when it is)."""
+        """The most important reason the printer is not ready ("" when it is); for a
+        write-only printer, the note that its state is unknown."""
+        if self.write_only:
+            return WRITE_ONLY_NOTE
         if not self.answered:
             return "printer does not answer (offline or powered off)"
         if self.error:
@@ -72,7 +88,9 @@ class PrinterStatus:
         return ""
 
     def device_state(self) -> DeviceState:
-        """The common device state this status maps to."""
+        """The common device state this status maps to (write-only: online, the line is up)."""
+        if self.write_only:
+            return DeviceState.ONLINE
         if not self.answered:
             return DeviceState.OFFLINE
         if self.error:
@@ -88,6 +106,7 @@ class PrinterStatus:
             "cover_open": self.cover_open if self.answered else None,
             "error": self.error if self.answered else None,
             "answered": self.answered,
+            "write_only": self.write_only,
         }
 
     def as_device_status(self) -> DeviceStatus:
@@ -97,6 +116,8 @@ class PrinterStatus:
 
 
 NO_REPLY = PrinterStatus(answered=False)
+#: the status of a printer that has no back-channel (see the module docstring)
+WRITE_ONLY = PrinterStatus(answered=False, offline=False, write_only=True)
 
 
 def parse_printer_status(byte: int) -> bool:

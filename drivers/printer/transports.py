@@ -2,12 +2,16 @@
 
 * ``tcp://host:9100`` (or ``socket://host:port``) — the raw network printing port;
 * ``usb://VID:PID`` (hex, e.g. ``usb://0416:5011``) — through pyusb, as python-escpos' Usb;
-* a device file: ``/dev/usb/lp0``, ``/dev/lp0`` or ``file:///path`` — written like a file;
+* a device file: ``/dev/usb/lp0``, ``/dev/lp0`` or ``file:///path`` — written like a file
+  (``file://`` to a regular or new file appends to it: a capture of the print stream);
 * anything else (``/dev/ttyUSB0``, a pty path, ``spy://…``, ``loop://``) — a serial line
   opened with :func:`drivers.transport.open_serial` (``serial.serial_for_url``).
 
 Every transport offers ``write``, ``read(size, timeout)`` (what arrived before the timeout,
 possibly nothing), ``discard_input`` and ``close``; failures raise the device-layer errors.
+``can_read`` is False when the line has no way back from the printer (a regular file, a
+device file that opens write-only, a USB printer without an IN endpoint): such a printer is
+write-only and the driver does not wait for answers it can never get.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import os
 import re
 import select
 import socket
+import stat
 import time
 from typing import Any, Protocol
 
@@ -30,6 +35,10 @@ class PrinterTransport(Protocol):
     """A byte line to a printer."""
 
     url: str
+
+    @property
+    def can_read(self) -> bool:
+        """False when nothing can ever be read back (a write-only printer)."""
 
     def write(self, data: bytes) -> None:
         """Send ``data`` completely or raise DeviceGone / DeviceTimeout."""
@@ -46,6 +55,8 @@ class PrinterTransport(Protocol):
 
 class TcpTransport:
     """The raw TCP printing port (usually 9100)."""
+
+    can_read = True
 
     def __init__(self, url: str, host: str, port: int, connect_timeout: float = 3.0) -> None:
         self.url = url
@@ -106,6 +117,8 @@ class TcpTransport:
 class SerialTransport:
     """A serial line (real port, pty, or any pyserial URL)."""
 
+    can_read = True
+
     def __init__(self, url: str, baudrate: int) -> None:
         self.url = url
         self._port = open_serial(url, baudrate=baudrate, timeout=0.05)
@@ -146,10 +159,18 @@ class SerialTransport:
 
 
 class FileTransport:
-    """A printer device file such as ``/dev/usb/lp0`` (read-back when the kernel allows)."""
+    """A printer device file such as ``/dev/usb/lp0`` (read-back when the kernel allows),
+    or a regular file (``file://``, appended to, never read back)."""
 
     def __init__(self, url: str, path: str) -> None:
         self.url = url
+        if url.startswith("file://") and not _is_device(path):
+            try:
+                self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            except OSError as exc:
+                raise DeviceOpenError(f"cannot open {path}: {exc}") from exc
+            self._readable = False
+            return
         try:
             self._fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
             self._readable = True
@@ -161,6 +182,11 @@ class FileTransport:
                 self._readable = False
             except OSError as exc:
                 raise DeviceOpenError(f"cannot open {path}: {exc}") from exc
+
+    @property
+    def can_read(self) -> bool:
+        """False for a regular file or a device file that opened write-only."""
+        return self._readable
 
     def write(self, data: bytes) -> None:
         """Write all of ``data``."""
@@ -206,6 +232,7 @@ class UsbTransport:
             name = f"{vendor:04x}:{product:04x}"
             reason = " ".join(str(exc).split())  # pyusb's messages span lines
             raise DeviceOpenError(f"cannot open USB printer {name}: {reason}") from exc
+        self.can_read = _has_in_endpoint(self._usb)
 
     def write(self, data: bytes) -> None:
         """Bulk-write ``data`` to the OUT endpoint."""
@@ -230,6 +257,23 @@ class UsbTransport:
         """Release the interface."""
         with contextlib.suppress(Exception):
             self._usb.close()
+
+
+def _is_device(path: str) -> bool:
+    """True for an existing character device (``/dev/usb/lp0``), not a regular file."""
+    try:
+        return stat.S_ISCHR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _has_in_endpoint(usb: Any) -> bool:
+    """Whether the USB printer interface has an IN endpoint (status can come back)."""
+    try:
+        interface = usb.device.get_active_configuration()[(0, 0)]
+        return any(endpoint.bEndpointAddress & 0x80 for endpoint in interface)
+    except Exception:  # pyusb differs between backends; assume the usual bidirectional class
+        return True
 
 
 _USB_RE = re.compile(r"usb://([0-9a-fA-F]{4}):([0-9a-fA-F]{4})/?")

@@ -12,10 +12,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from drivers.base import DeviceEvent
+
 #: topic of every decoded code, whichever device read it
 CODE_TOPIC = "scanner.code"
 #: topic of line loss / return and enable / disable changes
 STATE_TOPIC = "scanner.state"
+#: topic of advice for the technician (a likely misconfiguration), published once
+NOTICE_TOPIC = "scanner.notice"
 
 
 def decode_payload(raw: bytes) -> tuple[str, str]:
@@ -69,3 +73,8 @@ class ScanEvent:
             f"ScanEvent(source={self.source!r}, bytes={len(self.raw)}, "
             f"encoding={self.encoding!r}, timestamp={self.timestamp:.3f})"
         )
+
+
+def notice_event(source: str, message: str) -> DeviceEvent:
+    """The ``scanner.notice`` payload: advice such as a line-ending mismatch."""
+    return DeviceEvent(source, "notice", {"message": message})

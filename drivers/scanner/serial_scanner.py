@@ -1,11 +1,15 @@
 """Driver for a QR scanner module on a serial line (RS-232, USB-CDC, pty or TCP).
 
-A reader thread owns the line: it frames codes at the configured suffix, strips the
+A reader thread owns the line: it frames codes at the line ending — configured, or detected
+from the first code (``suffix = "auto"``, the default; CR, LF or CR LF) — strips the
 module's command answers, drops codes read while no screen wants one, suppresses repeats,
 and publishes each code as a :class:`~drivers.scanner.event.ScanEvent` on
 ``scanner.code``. When the line dies (cable pulled, peer closed) it publishes
 ``scanner.state`` (offline), reopens the same URL every ``reconnect_s`` and, once back,
-publishes ``scanner.state`` (online) and restores the wanted enable state.
+publishes ``scanner.state`` (online) and restores the wanted enable state. Bytes that never
+end with the line ending are dropped after a silence, and the first time that happens the
+driver says why once (``scanner.notice`` and a log warning: "received 27 bytes without
+CR LF — is the scanner set to CR?").
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from drivers.base import (
 )
 from drivers.errors import ConfigError, DeviceError
 from drivers.scanner.dedupe import Deduplicator
-from drivers.scanner.event import CODE_TOPIC, STATE_TOPIC, ScanEvent
+from drivers.scanner.event import CODE_TOPIC, NOTICE_TOPIC, STATE_TOPIC, ScanEvent, notice_event
 from drivers.scanner.framing import LineFramer, parse_suffix
 from drivers.scanner.profiles import ScannerProfile, check_mode, get_profile
 from drivers.transport import open_serial
@@ -52,7 +56,7 @@ class SerialScanner(Device):
         bus: Any,
         *,
         baudrate: int = 9600,
-        suffix: bytes = b"\r\n",
+        suffix: bytes | None = None,
         profile: ScannerProfile | str = "generic",
         mode: str = "continuous",
         dedupe_window_s: float = 1.5,
@@ -86,6 +90,7 @@ class SerialScanner(Device):
         self._ever_opened = False
         self._last_trigger = 0.0
         self._last_error = ""
+        self._hint = ""
         self._counts = {"codes": 0, "duplicates": 0, "ignored_while_disabled": 0,
                         "answers": 0, "line_lost": 0, "reopened": 0, "bytes": 0}
 
@@ -97,7 +102,7 @@ class SerialScanner(Device):
                 str(config.get("url", "")),
                 bus,
                 baudrate=int(config.get("baudrate", 9600)),
-                suffix=parse_suffix(config.get("suffix", "CRLF")),
+                suffix=parse_suffix(config.get("suffix", "auto")),
                 profile=str(config.get("profile", "generic")),
                 mode=str(config.get("mode", "continuous")),
                 dedupe_window_s=float(config.get("dedupe_window_s", 1.5)),
@@ -165,7 +170,7 @@ class SerialScanner(Device):
         return Capabilities("scanner", self.profile.name, {
             "modes": [m for m in ("continuous", "triggered") if self.profile.supports(m)],
             "can_disable": bool(self.profile.scanning_off or self.profile.stop),
-            "suffix": self._framer.suffix.hex(),
+            "suffix": self._framer.suffix_name,
             "max_length": self._framer.max_length,
         })
 
@@ -174,7 +179,8 @@ class SerialScanner(Device):
         return {
             "url": self.url, "baudrate": self.baudrate, "profile": self.profile.name,
             "mode": self.mode, "enabled": self._enabled, "connected": self._port is not None,
-            "last_error": self._last_error, **self._counts, **self._framer.stats(),
+            "last_error": self._last_error, "hint": self._hint, **self._counts,
+            **self._framer.stats(),
         }
 
     def reset(self) -> CommandResult[None]:
@@ -230,6 +236,7 @@ class SerialScanner(Device):
             dropped = self._framer.poll(self.profile.is_answer)
             if dropped:     # an answer that arrived alone (no code after it) still counts
                 self._counts["answers"] += self.profile.strip_answers(dropped)[1]
+                self._advise(self._framer.take_hint())
             self._maybe_retrigger()
 
     def _on_line(self, line: bytes) -> None:
@@ -247,6 +254,13 @@ class SerialScanner(Device):
             return
         self._counts["codes"] += 1
         self.bus.publish(CODE_TOPIC, ScanEvent.from_raw(line, self.name, self._wall()))
+
+    def _advise(self, hint: str) -> None:
+        """Tell the technician once why bytes were lost (a line-ending mismatch …)."""
+        if hint:
+            self._hint = hint
+            log.warning("%s: %s", self.name, hint)
+            self.bus.publish(NOTICE_TOPIC, notice_event(self.name, hint))
 
     def _maybe_retrigger(self) -> None:
         if (self._enabled and self.mode == "triggered"

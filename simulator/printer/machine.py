@@ -1,12 +1,17 @@
 """The simulated printer's behaviour: text style, line buffer, paper roll, faults, status.
 
-:class:`PrinterMachine` takes the bytes a driver wrote, runs them through the ESC/POS
-parser and returns the bytes the printer answers (DLE EOT status, GS r after the job's
-data). Printing consumes paper (8 dots per mm); when the roll runs out mid-job, printing
-stops there, the partial job is written out marked as failed and the rest of the data is
-discarded until paper is loaded again. Cover open, offline and error faults stop printing
-and show in the status bytes; "mute" makes the printer answer nothing and "garbage" makes
-it answer bytes without the DLE EOT pattern.
+:class:`PrinterMachine` takes the bytes a driver wrote and returns the bytes the printer
+answers. Real-time commands are found as the bytes arrive (:mod:`.realtime`): DLE EOT n
+(n = 1–4) is answered at once — even in the middle of another command or inside graphics
+data, and while printing is stopped; DLE DC4 8 clears the buffers (answer 37 25 00).
+Everything else goes through the ESC/POS parser and is printed in order; GS r is answered
+when the printer reaches it. ESC @ returns the printer to its power-on state and drops the
+unprinted line. Printing consumes paper (8 dots per mm); when the roll runs out mid-job,
+printing stops there, the partial job is written out marked as failed and the rest of the
+data is discarded until paper is loaded again. Cover open, offline and error faults stop
+printing and show in the status bytes; "mute" makes the printer answer nothing at all and
+"garbage" makes it answer status bytes without the DLE EOT pattern. Barcodes, 2D symbols and
+graphics are drawn by :mod:`.graphics`.
 """
 
 from __future__ import annotations
@@ -16,21 +21,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import qrcode
-import qrcode.exceptions
-from PIL import Image
-
-from simulator.printer.page import DOTS_PER_MM, Blank, Glyph, JobPage, Picture, TextLine, write_job
+from simulator.printer.graphics import Graphics
+from simulator.printer.page import (
+    DOTS_PER_MM,
+    LINE_PITCH,
+    Band,
+    Blank,
+    Glyph,
+    JobPage,
+    Note,
+    Picture,
+    TextLine,
+    write_job,
+)
 from simulator.printer.parser import EscPosParser, Op
+from simulator.printer.realtime import Realtime, RealtimeScanner
 
 FAULTS = ("cover_open", "offline", "error", "mute", "garbage")
-_EC = {48: qrcode.constants.ERROR_CORRECT_L, 49: qrcode.constants.ERROR_CORRECT_M,
-       50: qrcode.constants.ERROR_CORRECT_Q, 51: qrcode.constants.ERROR_CORRECT_H}
+#: DLE DC4 8 (clear buffers) answer
+CLEARED = b"\x37\x25\x00"
+#: the fixed parameters of DLE DC4 8 after fn
+CLEAR_PARAMS = b"\x01\x03\x14\x01\x06\x02\x08"
 
 
 @dataclass
 class Style:
-    """Current character style."""
+    """Current character style (power-on values)."""
 
     bold: bool = False
     ank_w: int = 1
@@ -38,10 +54,23 @@ class Style:
     kanji_w: int = 1
     kanji_h: int = 1
     align: int = 0
+    underline: int = 0
+    kanji_underline: int = 0
+    reverse: bool = False
+    font_b: bool = False
+    pitch: int = LINE_PITCH
+
+
+def _underline(n: int) -> int:
+    return {0: 0, 1: 1, 2: 2, 48: 0, 49: 1, 50: 2}.get(n, 0)
 
 
 class PrinterMachine:
-    """A thermal receipt printer's state machine (thread-safe)."""
+    """A thermal receipt printer's state machine (thread-safe).
+
+    ``chinese_default`` is the power-on Chinese mode of the model (on for Chinese
+    printers); ``gs_r`` False models a printer that does not implement GS r.
+    """
 
     def __init__(
         self,
@@ -51,24 +80,26 @@ class PrinterMachine:
         paper_mm: float,
         near_end_mm: float,
         on_job: Callable[[Path, Path], None] | None = None,
+        chinese_default: bool = True,
+        gs_r: bool = True,
     ) -> None:
         self.out_dir = Path(out_dir)
         self.dots = dots
         self.width_mm = width_mm
         self.paper_mm = paper_mm
         self.near_end_mm = near_end_mm
+        self.gs_r = gs_r
         self.faults: set[str] = set()
         self.discarded = 0
         self.job_count = 0
         self._on_job = on_job
         self._lock = threading.RLock()
-        self._parser = EscPosParser()
+        self._parser = EscPosParser(chinese_default)
+        self._realtime = RealtimeScanner()
         self._style = Style()
-        self._line: list[Glyph] = []
+        self._line: list[Glyph | Band] = []
         self._page = JobPage(dots)
-        self._qr_module = 3
-        self._qr_ec = 48
-        self._qr_data = b""
+        self.graphics = Graphics(dots)
 
     # -- status --------------------------------------------------------------------------
     @property
@@ -86,8 +117,8 @@ class PrinterMachine:
         return not (self.paper_out or self.faults & {"cover_open", "offline", "error"})
 
     def status_byte(self, n: int) -> bytes:
-        """The DLE EOT n reply (empty when muted)."""
-        if "mute" in self.faults:
+        """The DLE EOT n reply (empty when muted or for n outside 1–4, which is ignored)."""
+        if "mute" in self.faults or not 1 <= n <= 4:
             return b""
         if "garbage" in self.faults:
             return b"\xff"
@@ -103,6 +134,14 @@ class PrinterMachine:
         elif n == 4:
             value |= 0x60 if self.paper_out else (0x0C if self.near_end else 0)
         return bytes([value])
+
+    def _asb(self) -> bytes:
+        """DLE DC4 7 1: the four automatic status back bytes."""
+        first = 0x10 | (0x08 if not self.can_print() else 0)
+        first |= 0x20 if "cover_open" in self.faults else 0
+        second = 0x20 if "error" in self.faults else 0
+        third = (0x0C if self.paper_out else 0) | (0x03 if self.near_end else 0)
+        return bytes([first, second, third, 0x0F])
 
     # -- control surface -----------------------------------------------------------------
     def set_paper(self, mm: float) -> None:
@@ -124,62 +163,109 @@ class PrinterMachine:
                 raise ValueError(f"unknown fault {name!r} (known: paper_out, {', '.join(FAULTS)})")
 
     def clear_faults(self) -> None:
-        """Clear every fault (paper stays as it is)."""
+        """Clear every fault and the receive buffer (paper stays as it is)."""
         with self._lock:
             self.faults.clear()
+            self.clear_input()
+
+    def clear_input(self) -> None:
+        """Drop a half-received command (power cycle, cable pulled, DLE DC4 8)."""
+        with self._lock:
+            self._parser.reset()
+            self._realtime.reset()
 
     # -- input ---------------------------------------------------------------------------
     def receive(self, data: bytes) -> bytes:
         """Process bytes from the driver; return the printer's answer."""
         replies = bytearray()
         with self._lock:
+            for command in self._realtime.scan(data):
+                replies += self._answer_realtime(command)
+                if command.kind == "dc4" and command.n == 8 and command.data[3:] == CLEAR_PARAMS:
+                    data = data[max(0, command.end):]  # the receive buffer is cleared
             for op in self._parser.feed(data):
-                if op.name == "status":
-                    replies += self.status_byte(op.args[0])
-                elif not self.can_print():
+                if op.name in ("status", "realtime"):
+                    continue  # answered on arrival
+                if not self.can_print():
                     self.discarded += 1
                 else:
                     replies += self._apply(op)
         return bytes(replies)
 
+    def _answer_realtime(self, command: Realtime) -> bytes:
+        if command.kind == "status":
+            return self.status_byte(command.n)
+        if "mute" in self.faults:
+            return b""
+        if command.kind == "dc4" and command.n == 7 and command.data[3:4] == b"\x01":
+            return self._asb()
+        if command.kind == "dc4" and command.n == 8 and command.data[3:] == CLEAR_PARAMS:
+            self._parser.reset()
+            self._line = []
+            return CLEARED
+        if command.kind == "request" and command.n == 2:  # DLE ENQ 2: recover, clear buffers
+            self._parser.reset()
+            self._line = []
+        return b""
+
     def _apply(self, op: Op) -> bytes:
-        name, args = op.name, op.args
+        name, args, s = op.name, op.args, self._style
         if name == "text":
             self._text(op.text, bool(args[0]))
         elif name == "newline":
             self._commit_line(force=True)
         elif name == "ESC @":
-            self._style = Style()
+            self._style, self._line = Style(), []
+            self.graphics = Graphics(self.dots)
         elif name == "ESC !":
-            self._style.bold = bool(args[0] & 0x08)
-            self._style.ank_h = 2 if args[0] & 0x10 else 1
-            self._style.ank_w = 2 if args[0] & 0x20 else 1
+            s.font_b, s.bold = bool(args[0] & 0x01), bool(args[0] & 0x08)
+            s.ank_h, s.ank_w = (2 if args[0] & 0x10 else 1), (2 if args[0] & 0x20 else 1)
+            s.underline = 1 if args[0] & 0x80 else 0
         elif name == "FS !":
-            self._style.kanji_w = 2 if args[0] & 0x04 else 1
-            self._style.kanji_h = 2 if args[0] & 0x08 else 1
+            s.kanji_w, s.kanji_h = (2 if args[0] & 0x04 else 1), (2 if args[0] & 0x08 else 1)
+            s.kanji_underline = 1 if args[0] & 0x80 else 0
         elif name == "GS !":
-            w, h = ((args[0] >> 4) & 7) + 1, (args[0] & 7) + 1
-            self._style.ank_w = self._style.kanji_w = w
-            self._style.ank_h = self._style.kanji_h = h
-        elif name == "ESC E":
-            self._style.bold = bool(args[0] & 1)
+            s.ank_w = s.kanji_w = ((args[0] >> 4) & 7) + 1
+            s.ank_h = s.kanji_h = (args[0] & 7) + 1
+        elif name in ("ESC E", "ESC G"):
+            s.bold = bool(args[0] & 1)
+        elif name == "ESC -":
+            s.underline = _underline(args[0])
+        elif name == "FS -":
+            s.kanji_underline = _underline(args[0])
+        elif name == "GS B":
+            s.reverse = bool(args[0] & 1)
+        elif name == "ESC M" and args[0] in (0, 1, 48, 49):
+            s.font_b = args[0] in (1, 49)
         elif name == "ESC a":
-            self._style.align = args[0] % 48 if args[0] >= 48 else min(args[0], 2)
+            s.align = args[0] % 48 if args[0] >= 48 else min(args[0], 2)
+        elif name == "ESC 2":
+            s.pitch = LINE_PITCH
+        elif name == "ESC 3":
+            s.pitch = args[0]
         elif name == "ESC d":
-            self._commit_line(force=False)
-            self._feed(args[0] * 30)
+            self._feed_lines(args[0] * s.pitch)
         elif name == "ESC J":
-            self._commit_line(force=False)
-            self._feed(args[0])
-        elif name == "2d":
-            self._two_d(op.data)
-        elif name == "raster":
-            self._raster(args[0], args[1], args[2], op.data)
-        elif name == "cut":
-            self._cut(args)
+            self._feed_lines(args[0])
+        elif name == "bitimage":
+            self._band(args[0], args[1], op.data)
+        elif name in ("cut", "ESC i", "ESC m"):
+            self._cut(args if name == "cut" else (1,))
         elif name == "GS r":
+            if not self.gs_r or "mute" in self.faults:
+                return b""
             return self._paper_sensor() if args[0] in (1, 49) else b"\x00"
+        else:
+            return self._graphic(op)
         return b""
+
+    def _graphic(self, op: Op) -> bytes:
+        """Symbols and images: drawn by :class:`Graphics`, which may also answer."""
+        printed, reply = self.graphics.apply(op, self._style.align)
+        if printed is not None:
+            self._commit_line(force=False)
+            self._print(printed)
+        return b"" if "mute" in self.faults else reply
 
     # -- printing ------------------------------------------------------------------------
     def _text(self, text: str, chinese: bool) -> None:
@@ -187,63 +273,36 @@ class PrinterMachine:
         for char in text:
             wide = chinese and ord(char) >= 0x80
             w, h = (s.kanji_w, s.kanji_h) if wide else (s.ank_w, s.ank_h)
-            glyph = Glyph(char, wide, s.bold, w, h)
+            line = s.kanji_underline if wide else s.underline
+            glyph = Glyph(char, wide, s.bold, w, h, line, s.reverse, s.font_b and not wide)
             if sum(g.dots for g in self._line) + glyph.dots > self.dots:
                 self._commit_line(force=True)  # the printer wraps at the paper edge
             self._line.append(glyph)
 
-    def _commit_line(self, force: bool) -> None:
+    def _band(self, m: int, columns: int, data: bytes) -> None:
+        from simulator.printer.symbols import bit_image_band
+
+        image = bit_image_band(m, columns, data)
+        room = self.dots - sum(g.dots for g in self._line)
+        if image is not None and room > 0:  # what does not fit on the line is not printed
+            self._line.append(Band(image.crop((0, 0, min(image.width, room), image.height))))
+
+    def _commit_line(self, force: bool, pitch: int | None = None) -> None:
+        feed = self._style.pitch if pitch is None else pitch
         if self._line:
-            self._print(TextLine(self._line, self._style.align))
+            self._print(TextLine(self._line, self._style.align, feed))
             self._line = []
         elif force:
-            self._print(Blank(30))
+            self._print(Blank(feed))
 
-    def _feed(self, dots: int) -> None:
-        if dots:
+    def _feed_lines(self, dots: int) -> None:
+        """ESC d / ESC J: print the buffered line, feeding ``dots`` for it."""
+        if self._line:
+            self._commit_line(force=False, pitch=dots)
+        elif dots:
             self._print(Blank(dots))
 
-    def _two_d(self, body: bytes) -> None:
-        if len(body) < 2 or body[0] != 0x31:  # cn 49 = QR code
-            return
-        fn, rest = body[1], body[2:]
-        if fn == 67 and rest:
-            self._qr_module = max(1, min(16, rest[0]))
-        elif fn == 69 and rest:
-            self._qr_ec = rest[0] if rest[0] in _EC else 48
-        elif fn == 80:
-            self._qr_data = bytes(rest[1:])  # m = 48, then the data
-        elif fn == 81 and self._qr_data:
-            self._commit_line(force=False)
-            data = self._qr_data
-            # the bare symbol, as a printer prints it: the quiet zone is the layout's job
-            # (drivers/printer/render.py feeds and centres 4 modules of blank paper)
-            code = qrcode.QRCode(
-                error_correction=_EC[self._qr_ec], box_size=self._qr_module, border=0
-            )
-            code.add_data(data)
-            try:
-                code.make(fit=True)
-            except (ValueError, qrcode.exceptions.DataOverflowError):
-                return  # a real printer prints nothing for data it cannot encode
-            image = code.make_image().get_image().convert("L")
-            payload = data.decode("utf-8", "replace")
-            self._print(Picture(image, self._style.align, "qr", payload))
-
-    def _raster(self, mode: int, width_bytes: int, height: int, data: bytes) -> None:
-        self._commit_line(force=False)
-        if not width_bytes or not height:
-            return
-        bits = Image.frombytes("1", (width_bytes * 8, height), data)
-        image = Image.eval(bits.convert("L"), lambda v: 255 - v)  # 1 bits are black dots
-        if mode & 1:
-            image = image.resize((image.width * 2, image.height))
-        if mode & 2:
-            image = image.resize((image.width, image.height * 2))
-        self._print(Picture(image.crop((0, 0, min(image.width, self.dots), image.height)),
-                            self._style.align))
-
-    def _print(self, item: TextLine | Picture | Blank) -> None:
+    def _print(self, item: TextLine | Picture | Note | Blank) -> None:
         """Put ``item`` on paper; if the roll runs out, print what fits and end the job."""
         need_mm = item.height / DOTS_PER_MM
         if need_mm <= self.paper_mm:
@@ -268,7 +327,7 @@ class PrinterMachine:
     def _cut(self, args: tuple[int, ...]) -> None:
         self._commit_line(force=False)
         if args[0] in (65, 66):  # function B: feed to the cutter (about 10 mm) plus n dots
-            self._feed(80 + (args[1] if len(args) > 1 else 0))
+            self._feed_lines(80 + (args[1] if len(args) > 1 else 0))
         self._finish("complete")
 
     def _finish(self, note: str) -> None:

@@ -1,11 +1,12 @@
 """One printed job as a thermal printer would lay it out, rendered to PNG and a transcript.
 
-A :class:`JobPage` collects what the head printed — text lines of glyphs, QR symbols,
-raster images, blank feed — each with its height in dots (203 dpi, 8 dots per mm). At the
-end of the job it draws a PNG (384 dots wide for 58 mm paper, 576 for 80 mm) with a CJK
-font (Noto Sans Mono CJK: 12×24 for ASCII, 24×24 for Chinese, scaled by the character
-size), writes a UTF-8 transcript beside it, and decodes the QR codes in the rendered image
-so the transcript lists what a phone would read.
+A :class:`JobPage` collects what the head printed — text lines (characters and ESC * bit
+image slices), QR and barcode symbols, raster graphics, visible markers for content the
+simulator cannot draw, blank feed — each with its height in dots (203 dpi, 8 dots per mm).
+At the end of the job it draws a PNG (384 dots wide for 58 mm paper, 576 for 80 mm) with a
+CJK font (Noto Sans Mono CJK: 12×24 for ASCII, 9×17 for font B, 24×24 for Chinese, scaled
+by the character size), writes a UTF-8 transcript beside it, and decodes the barcodes and
+QR codes in the rendered image so the transcript lists what a scanner or phone would read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ FONT_REGULAR = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 FONT_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 MONO_SC_INDEX = 7  # "Noto Sans Mono CJK SC" inside the collection
 CELL = 24  # Font A: 12×24 ASCII, 24×24 Chinese
+FONT_B_W = 9  # Font B: 9×17
 GLYPH_H = 28  # drawn height of a cell: room for descenders below the 24-dot body
 BASELINE = 21
 LINE_PITCH = 30  # default line spacing in dots
@@ -38,35 +40,70 @@ class Glyph:
     bold: bool = False
     w: int = 1
     h: int = 1
+    underline: int = 0
+    reverse: bool = False
+    font_b: bool = False
 
     @property
     def dots(self) -> int:
         """Horizontal dots the character takes."""
-        return (CELL if self.wide else CELL // 2) * self.w
+        if self.wide:
+            return CELL * self.w
+        return (FONT_B_W if self.font_b else CELL // 2) * self.w
 
     @property
     def columns(self) -> int:
         """Transcript columns (12-dot cells) the character takes."""
         return (2 if self.wide else 1) * self.w
 
+    @property
+    def height(self) -> int:
+        """Drawn height in dots."""
+        return GLYPH_H * self.h
 
-@dataclass
-class TextLine:
-    """A printed text line."""
 
-    glyphs: list[Glyph]
-    align: int = 0
+@dataclass(frozen=True)
+class Band:
+    """A slice of an ESC * bit image inside a text line."""
+
+    image: Image.Image = field(compare=False)
+
+    @property
+    def dots(self) -> int:
+        """Horizontal dots the slice takes."""
+        return self.image.width
 
     @property
     def height(self) -> int:
-        """Line pitch in dots (tall characters make the line taller)."""
-        tallest = max((g.h for g in self.glyphs), default=1)
-        return max(LINE_PITCH, GLYPH_H * tallest + 2)
+        """Height in dots."""
+        return self.image.height
+
+
+@dataclass
+class TextLine:
+    """A printed line: characters and bit image slices; ``pitch`` is the line spacing."""
+
+    glyphs: list[Glyph | Band]
+    align: int = 0
+    pitch: int = LINE_PITCH
+
+    @property
+    def height(self) -> int:
+        """Paper fed for the line: the spacing, or more when its content is taller."""
+        tallest = 0
+        for item in self.glyphs:
+            tallest = max(tallest, item.height + (2 if isinstance(item, Glyph) else 0))
+        return max(self.pitch, tallest)
+
+    @property
+    def image_only(self) -> bool:
+        """True for a line of bit image slices and nothing else."""
+        return bool(self.glyphs) and all(isinstance(g, Band) for g in self.glyphs)
 
 
 @dataclass
 class Picture:
-    """A QR symbol or raster image (mode "L", black on white)."""
+    """A symbol or image (mode "L", black on white): kind qr, barcode, image, marker."""
 
     image: Image.Image
     align: int = 0
@@ -77,6 +114,18 @@ class Picture:
     def height(self) -> int:
         """Height in dots."""
         return self.image.height
+
+
+@dataclass
+class Note:
+    """A line of the transcript only: something the printer refused to print."""
+
+    text: str
+
+    @property
+    def height(self) -> int:
+        """Nothing is fed."""
+        return 0
 
 
 @dataclass
@@ -91,7 +140,7 @@ class Blank:
         return self.dots
 
 
-Item = TextLine | Picture | Blank
+Item = TextLine | Picture | Note | Blank
 
 
 @lru_cache(maxsize=8)
@@ -106,18 +155,37 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 @lru_cache(maxsize=4096)
 def _glyph_image(glyph: Glyph) -> Image.Image:
-    base_w = CELL if glyph.wide else CELL // 2
+    base_w = glyph.dots // glyph.w
     cell = Image.new("L", (base_w, GLYPH_H), 255)
     draw = ImageDraw.Draw(cell)
     if glyph.char == "\ufffd":  # what a head prints for a code it cannot map
         draw.rectangle((1, 2, base_w - 2, CELL - 1), fill=0)
         draw.line((1, 2, base_w - 2, CELL - 1), fill=255, width=2)
     else:
-        font = _font(glyph.bold, 22)
+        font = _font(glyph.bold, 16 if glyph.font_b else 22)
         draw.text((base_w / 2, BASELINE), glyph.char, font=font, fill=0, anchor="ms")
+    if glyph.underline:
+        draw.rectangle((0, CELL + 1, base_w - 1, CELL + glyph.underline), fill=0)
+    if glyph.reverse:
+        cell = ImageOps.invert(cell)
     if glyph.w != 1 or glyph.h != 1:
         cell = cell.resize((base_w * glyph.w, GLYPH_H * glyph.h), Image.Resampling.NEAREST)
     return cell
+
+
+def marker_image(width: int, height: int, label: str) -> Image.Image:
+    """A visible stand-in for content the simulator does not draw: hatched box + label."""
+    width, height = max(48, width), max(40, height)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    for x in range(-height, width, 12):
+        draw.line((x, height, x + height, 0), fill=0, width=1)
+    draw.rectangle((0, 0, width - 1, height - 1), outline=0, width=3)
+    font = _font(True, 18)
+    box = draw.textbbox((width / 2, height / 2), label, font=font, anchor="mm")
+    draw.rectangle((box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4), fill=255)
+    draw.text((width / 2, height / 2), label, font=font, fill=0, anchor="mm")
+    return image
 
 
 @dataclass
@@ -149,9 +217,9 @@ class JobPage:
             if isinstance(item, TextLine):
                 width = sum(g.dots for g in item.glyphs)
                 x = _aligned(item.align, width, self.dots)
-                base = y + item.height - 2
+                base = y + item.height - (2 if not item.image_only else 0)
                 for glyph in item.glyphs:
-                    cell = _glyph_image(glyph)
+                    cell = glyph.image if isinstance(glyph, Band) else _glyph_image(glyph)
                     image.paste(cell, (x, base - cell.height))
                     x += cell.width
             elif isinstance(item, Picture):
@@ -163,20 +231,45 @@ class JobPage:
         """The job as text: lines padded to their alignment, pictures as [markers]."""
         columns = self.dots // (CELL // 2)
         lines: list[str] = []
+        band: list[int] = []  # width, height of a run of bit image lines
         for item in self.items:
+            if isinstance(item, TextLine) and item.image_only:
+                width = sum(g.dots for g in item.glyphs)
+                if band and band[0] == width:
+                    band[1] += item.height
+                else:
+                    band[:] = [width, item.height]
+                    lines.append("")
+                lines[-1] = f"[位图 bit image {band[0]}x{band[1]} (ESC *)]"
+                continue
+            band.clear()
             if isinstance(item, TextLine):
-                text = "".join(g.char + " " * (g.w - 1) * (2 if g.wide else 1) for g in item.glyphs)
-                width = sum(g.columns for g in item.glyphs)
+                text = "".join(
+                    g.char + " " * (g.w - 1) * (2 if g.wide else 1) if isinstance(g, Glyph)
+                    else f"[位图 bit image {g.dots}x{g.height}]" for g in item.glyphs)
+                width = sum(g.columns for g in item.glyphs if isinstance(g, Glyph))
                 pad = _aligned(item.align, width, columns)
                 lines.append((" " * pad + text).rstrip())
             elif isinstance(item, Picture):
-                what = {"qr": f"二维码 QR: {item.payload}", "image": "图像 image"}.get(
-                    item.kind, item.kind
-                )
-                lines.append(f"[{what} {item.image.width}x{item.image.height}]")
+                lines.append(_describe(item))
+            elif isinstance(item, Note):
+                lines.append(f"[未打印 not printed: {item.text}]")
             else:
                 lines.extend([""] * max(1, round(item.dots / LINE_PITCH)))
         return lines
+
+
+def _describe(item: Picture) -> str:
+    size = f"{item.image.width}x{item.image.height}"
+    if item.kind == "qr":
+        return f"[二维码 QR: {item.payload} {size}]"
+    if item.kind == "barcode":
+        return f"[条码 barcode {item.payload} {size}]"
+    if item.kind == "marker":
+        return f"[未模拟 NOT SIMULATED: {item.payload} {size}]"
+    if item.kind == "image":
+        return f"[图像 image {size}]"
+    return f"[{item.kind} {item.payload} {size}]".replace("  ", " ")
 
 
 def _aligned(align: int, width: int, total: int) -> int:
@@ -187,18 +280,26 @@ def _aligned(align: int, width: int, total: int) -> int:
     return 0
 
 
-def decode_qr(image: Image.Image) -> list[str]:
-    """Payloads of the QR codes found in ``image``, top to bottom."""
+def decode_symbols(image: Image.Image) -> tuple[list[str], list[str]]:
+    """(linear barcodes as "FORMAT: text", QR payloads) found in ``image``, top to bottom."""
     try:
         import zxingcpp
 
         found = zxingcpp.read_barcodes(image.convert("L"))
         ordered = sorted(found, key=lambda r: r.position.top_left.y)
-        return [r.text for r in ordered if r.format == zxingcpp.BarcodeFormat.QRCode]
+        qr = [r.text for r in ordered if r.format == zxingcpp.BarcodeFormat.QRCode]
+        linear = [f"{r.format.name}: {r.text}" for r in ordered
+                  if r.format != zxingcpp.BarcodeFormat.QRCode]
+        return linear, qr
     except ImportError:  # pragma: no cover - zxing-cpp is a project dependency
         from pyzbar import pyzbar
 
-        return [c.data.decode("utf-8", "replace") for c in pyzbar.decode(image)]
+        return [], [c.data.decode("utf-8", "replace") for c in pyzbar.decode(image)]
+
+
+def decode_qr(image: Image.Image) -> list[str]:
+    """Payloads of the QR codes found in ``image``, top to bottom."""
+    return decode_symbols(image)[1]
 
 
 def write_job(
@@ -217,8 +318,11 @@ def write_job(
         f"# status: {note or 'complete'}",
         "",
     ]
-    decoded = decode_qr(image)
-    footer = ["", "--- 二维码内容 QR payloads decoded from the image ---"]
-    footer += decoded or ["(none)"]
+    linear, qr = decode_symbols(image)
+    footer = []
+    if linear:
+        footer += ["", "--- 条码内容 barcodes decoded from the image ---", *linear]
+    footer += ["", "--- 二维码内容 QR payloads decoded from the image ---"]
+    footer += qr or ["(none)"]
     txt.write_text("\n".join(header + page.transcript_lines() + footer) + "\n", encoding="utf-8")
     return png, txt

@@ -6,6 +6,8 @@ Every job (up to each cut, or up to where the paper ran out) is written to
 ``<out_dir>/<job number>.png`` and ``.txt``. The control surface — :meth:`set_paper`,
 :meth:`set_fault`, :meth:`clear_faults`, :meth:`unplug` — injects the faults a technician
 meets: paper low/out (also mid-job), cover open, offline, error, no answer, garbage.
+``chinese_default`` is the model's power-on Chinese mode (on, as on Chinese printers) and
+``gs_r=False`` models a printer without GS r (jobs are never confirmed).
 """
 
 from __future__ import annotations
@@ -32,13 +34,16 @@ class PrinterSimulator:
         paper_mm: float = 50_000.0,
         near_end_mm: float = 1_000.0,
         baudrate: int = 115200,
+        chinese_default: bool = True,
+        gs_r: bool = True,
     ) -> None:
         if width_mm not in DOTS:
             raise ValueError(f"paper width must be 58 or 80 mm, not {width_mm}")
         self.out_dir = Path(out_dir)
         self.width_mm = width_mm
         self.machine = PrinterMachine(
-            self.out_dir, DOTS[width_mm], width_mm, paper_mm, near_end_mm, self._job_done
+            self.out_dir, DOTS[width_mm], width_mm, paper_mm, near_end_mm, self._job_done,
+            chinese_default=chinese_default, gs_r=gs_r,
         )
         self.link = SerialLink(self, baudrate=baudrate, name="printer")
         self._jobs: list[tuple[Path, Path]] = []
@@ -120,15 +125,18 @@ class PrinterSimulator:
         self.machine.set_fault(name)
 
     def clear_faults(self) -> None:
-        """Clear every fault."""
+        """Clear every fault and a half-received command (the printer recovers)."""
         self.machine.clear_faults()
 
     def unplug(self) -> None:
-        """Pull the cable: connections drop, the port refuses new ones."""
+        """Pull the cable: connections drop, the port refuses new ones, and a command
+        left half-received is dropped."""
         self.link.unplug()
+        self.machine.clear_input()
 
     def replug(self) -> None:
-        """Plug the cable back in."""
+        """Plug the cable back in (the printer starts with an empty receive buffer)."""
+        self.machine.clear_input()
         self.link.replug()
 
     def state(self) -> dict[str, Any]:

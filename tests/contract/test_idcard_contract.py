@@ -275,3 +275,24 @@ def test_poller_offline_and_back(sim: IdCardSimulator, target: tuple[str, int, A
         assert states(events)[:3] == [DeviceState.ONLINE, DeviceState.OFFLINE, DeviceState.ONLINE]
     finally:
         poller.stop()
+
+
+def test_every_card_is_read_twice_and_the_reads_agree(reader: SamIdCardReader) -> None:
+    """double_read = "always" (the default): two agreeing reads of the base message."""
+    before = reader.diagnostics()["extra_reads"]
+    check_record(reader.read_card().value)
+    assert reader.diagnostics()["extra_reads"] == before + 1
+
+
+def test_on_doubt_reads_twice_only_after_a_resynchronisation(
+    sim: IdCardSimulator, target: tuple[str, int, IdCardSimulator | None]
+) -> None:
+    device = SamIdCardReader(target[0], baudrate=target[1], double_read="on_doubt")
+    try:
+        assert check_record(device.read_card().value).name == "张晓明"
+        assert device.diagnostics()["extra_reads"] == 0  # a clean line: one read
+        sim.set_fault("garbage", nbytes=30, times=3)  # noise before find, select, read-base
+        assert check_record(device.read_card().value).name == "张晓明"
+        assert device.diagnostics()["extra_reads"] == 1  # the noisy read was checked again
+    finally:
+        device.close()

@@ -40,7 +40,7 @@ def test_the_shipped_file_is_valid_and_typed() -> None:
     assert isinstance(config, TerminalConfig)
     assert config.platform.read_timeout_s == 10.0 and config.platform.retries == 2
     assert config.devices["printer"].width_mm == 80
-    assert config.device_table("scanner")["suffix"] == "CRLF"
+    assert config.device_table("scanner")["suffix"] == "auto"
     assert config.ui.language == "zh_CN" and config.terminal.operator_pin.isdigit()
 
 

@@ -52,18 +52,22 @@ class ScriptedLine:
         pass
 
 
-def reader_on(line: ScriptedLine) -> SamIdCardReader:
-    return SamIdCardReader("scripted://", timeout=1.0, opener=lambda *a, **k: line)
+def reader_on(line: ScriptedLine, double_read: str = "always") -> SamIdCardReader:
+    return SamIdCardReader("scripted://", timeout=1.0, opener=lambda *a, **k: line,
+                           double_read=double_read)
 
 
 def test_reads_header_then_exactly_len() -> None:
     line = ScriptedLine([100_000])
-    result = reader_on(line).read_card(wait_for_card=False)
+    result = reader_on(line, "on_doubt").read_card(wait_for_card=False)
     assert result.ok, result.message
     assert result.value is not None and result.value.appended_address == "58号附2号"
     assert 1288 in line.asked  # the base message body in one read, after the 7-byte header
     assert max(line.asked) == 1288
     assert line.asked.count(7) == 4  # one header read per command
+    twice = ScriptedLine([100_000])
+    assert reader_on(twice).read_card(wait_for_card=False).value == result.value
+    assert twice.asked.count(7) == 8  # always: find, select, base, address — twice
 
 
 @settings(max_examples=60, deadline=None)

@@ -29,7 +29,7 @@ def test_chinese_mode_decodes_gb18030_and_shows_four_byte_codes_as_garbage() -> 
 def test_status_requests_are_seen_between_commands() -> None:
     ops = EscPosParser().feed(b"\x1bE\x01\x10\x04\x01AB\x10\x04\x04\x1dr\x01")
     assert [(op.name, op.args) for op in ops] == [
-        ("ESC E", (1,)), ("status", (1,)), ("text", (0,)), ("status", (4,)), ("GS r", (1,))
+        ("ESC E", (1,)), ("status", (1,)), ("text", (1,)), ("status", (4,)), ("GS r", (1,))
     ]
 
 
