@@ -166,6 +166,11 @@ class FleetSection:
     credentials: str = "var/fleet/credentials.json"
     buffer: str = "var/fleet/buffer.sqlite3"
     interval: float = spec(30.0, range=(1, 3600))
+    help_fallback_s: float = spec(90.0, range=(5, 900),
+                                  doc="一键求助: give the 12345 line when nobody has "
+                                      "acknowledged within this many seconds")
+    help_poll_s: float = spec(2.0, range=(0.5, 30), doc="一键求助: how often the open ticket "
+                                                        "is asked about")
 
 
 @dataclass(frozen=True)

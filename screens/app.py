@@ -67,6 +67,7 @@ SCREENS: dict[str, str] = {
     "map": "screens.map:MapScreen",
     "settings": "screens.settings:SettingsScreen",
     "maintenance": "screens.maintenance:MaintenanceScreen",
+    "help": "screens.help:HelpScreen",
 }
 
 

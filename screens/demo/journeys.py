@@ -392,6 +392,49 @@ def life_event_newborn(ctx: DemoContext) -> None:
     _ended(ctx, session)
 
 
+def call_for_help(ctx: DemoContext) -> None:
+    """一键求助 from the permanent bar: the ticket reaches a fleet server, an operator
+    acknowledges it and the screen says staff is coming; then a call nobody answers falls
+    back to the 12345 hotline."""
+    from fleet.testing import FleetHarness
+    from kiosk.agent.client import FleetClient, enrol
+    from kiosk.help_desk import HelpDesk, fleet_poster
+
+    session = _begin(ctx)
+    with FleetHarness(f"sqlite:///{ctx.out_dir}/fleet-help.db") as fleet:
+        client = FleetClient(fleet.url, enrol(fleet.url, fleet.token, "KM-DEMO-HELP"))
+        screen = ctx.app.root.get_screen("help")
+        ctx.ui.on_main(lambda: screen.use_desk(HelpDesk(fleet_poster(client),
+                                                        fallback_after_s=600, poll_s=0.5)))
+        ctx.tap("start")
+        ctx.ui.wait_screen("home")
+        ctx.tap("help")
+        ctx.ui.wait_screen("help")
+        ctx.ui.wait(lambda: "求助编号" in screen.detail, "ticket raised", timeout=15)
+        ctx.shot("help-waiting")
+        operator = fleet.login("operator")
+        open_ = operator.get(fleet.url + "/api/ops/help", timeout=10).json()["tickets"]
+        ctx.expect(len(open_) == 1 and open_[0]["screen"] == "home",
+                   f"the operator does not see the ticket: {open_}")
+        operator.post(f"{fleet.url}/api/ops/help/{open_[0]['ticket_id']}/ack", json={},
+                      timeout=10).raise_for_status()
+        ctx.ui.wait(lambda: "工作人员已收到，正在赶来" in ctx.ui.text_on_screen(),
+                    "acknowledgement shown", timeout=15)
+        ctx.shot("help-acknowledged")
+        ctx.step("operator acknowledged: 工作人员已收到，正在赶来")
+        ctx.tap("help_back")
+        ctx.ui.wait_screen("home")
+        ctx.ui.on_main(lambda: screen.use_desk(HelpDesk(fleet_poster(client),
+                                                        fallback_after_s=2, poll_s=0.5)))
+        ctx.tap("help")
+        ctx.ui.wait(lambda: "12345" in ctx.ui.text_on_screen(), "12345 fallback", timeout=20)
+        ctx.shot("help-12345")
+        ctx.step("nobody acknowledged in time: the 12345 hotline is given")
+        ctx.tap("help_back")
+    ctx.ui.on_main(ctx.app.end_visit)
+    _ended(ctx, session)
+
+
 def elderly_mode(ctx: DemoContext) -> None:
     """长辈版: its own design — three big tiles a page; a traffic-violation query by tile."""
     session = _begin(ctx)
@@ -503,6 +546,7 @@ JOURNEYS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("evaluate_after_query", evaluate_after_query),
     ("cross_province_application", cross_province_application),
     ("life_event_newborn", life_event_newborn),
+    ("call_for_help", call_for_help),
     ("elderly_mode", elderly_mode),
     ("search_by_handwriting", search_by_handwriting),
     ("printer_paper_out", paper_out),
