@@ -38,7 +38,7 @@ DEFAULT_CONFIG = CONFIG_DIR / "terminal.toml"
 BAUD = (300, 921600)
 DEVICE_URL = (r"\S+", "a device URL: /dev/…, socket://host:port, spy://…, tcp://host:port")
 HTTP_URL = (r"https?://\S+", "an http:// or https:// address")
-SCANNER_SUFFIXES = ("CR", "LF", "CRLF", "CR LF")
+SCANNER_SUFFIXES = ("auto", "CR", "LF", "CRLF", "CR LF")
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class SamReaderSection:
     url: str = spec("", pattern=DEVICE_URL)
     baudrate: int = spec(115200, range=BAUD)
     timeout: float = spec(3.0, range=(0.1, 60))
+    double_read: Literal["always", "on_doubt"] = "always"
     name: str = "idcard"
 
 
@@ -88,7 +89,7 @@ class SerialScannerSection:
     type: Literal["serial"] = "serial"
     url: str = spec("", pattern=DEVICE_URL)
     baudrate: int = spec(9600, range=BAUD)
-    suffix: str = spec("CRLF", choices=lambda: SCANNER_SUFFIXES)
+    suffix: str = spec("auto", choices=lambda: SCANNER_SUFFIXES)
     profile: Literal["generic", "honeywell", "newland", "gm65"] = "generic"
     mode: Literal["continuous", "triggered"] = "continuous"
     dedupe_window_s: float = spec(1.5, range=(0, 60))
@@ -120,6 +121,7 @@ class PrinterSection:
     url: str = spec("", pattern=DEVICE_URL)
     width_mm: Literal[58, 80] = 80
     baudrate: int = spec(115200, range=BAUD)
+    status: Literal["auto", "dle_eot", "none"] = "auto"
     status_timeout: float = spec(0.5, range=(0.05, 30))
     job_timeout: float = spec(30.0, range=(1, 600))
     strict_text: bool = False
