@@ -99,7 +99,12 @@ class PushHub:
         loading its view) is sent every change made after that; otherwise a change made
         between its load and the watcher's first look would never be pushed."""
         if self._rows is None:
-            await run_in_threadpool(self.scan)
+            await run_in_threadpool(self._first_look)
+
+    def _first_look(self) -> None:
+        with self._scan_lock:  # two dashboards connecting at once: only one first look
+            if self._rows is None:
+                self._scan(None)
 
     def _scan(self, now: float | None) -> list[bytes]:
         data = overview(self._engine, self._offline_after, now)
