@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from common.privacy import mask_id_number, mask_name
+from common.privacy import mask_id_number, mask_name, wipe_buffer
 from kiosk.flows.booking_step import BookingFlow
 from kiosk.flows.form_schema import FormSpec
 from kiosk.flows.output import certificate_slip
@@ -33,6 +33,7 @@ from kiosk.flows.submission import commitment_of, load_form, refusal_text
 from kiosk.i18n import N_
 from kiosk.platform import errors as perr
 from kiosk.platform.models import ApplicationReceipt
+from kiosk.platform.service_client import ServiceClient
 from kiosk.receipts import money as money_receipts
 from kiosk.receipts import templates
 from kiosk.session import Session
@@ -84,6 +85,8 @@ class Journey:
         self.printed = False
         self.rating = Rating(item, session, ports, self.result)
         self.form_spec: FormSpec | None = None   # the item's form from the platform
+        self.proxy_requested = False              # 代办: the agent acts for someone
+        self.awaiting_principal = False           # the agent passed; the principal's card next
         self._case_entered = ("", "")            # progress: (case number, signed QR)
 
     # -- navigation --------------------------------------------------------------------
@@ -145,7 +148,9 @@ class Journey:
     # -- identify ----------------------------------------------------------------------
     def after_card_read(self, camera_available: bool) -> CardNext:
         """The identification sequence: card → face (when the item asks for it) → platform."""
-        if self.item.identity_level != "idcard_face":
+        if self.awaiting_principal:
+            return CardNext.VERIFY           # the principal's card alone (the agent's face)
+        if self.item.identity_level != "idcard_face" and not self.proxy_requested:
             return CardNext.VERIFY
         if not camera_available:
             self.message = Notice(N_("摄像头不可用，请使用电子证照二维码，或联系工作人员。"),
@@ -153,8 +158,17 @@ class Journey:
             return CardNext.NO_CAMERA
         return CardNext.FACE
 
+    def request_proxy(self) -> None:
+        """代办: the citizen at the terminal acts for another; they identify first (card and
+        face), then the principal's own card is read (:meth:`identify_card` routes it)."""
+        if not self.session.identified:
+            self.proxy_requested = True
+            self.message = Notice(N_("代办：请代办人先刷本人身份证并进行人脸核验。"), "proxy_agent")
+
     def identify_card(self, record: Any, face_photo: bytes | None) -> bool:
         """人证核验 with the card just read and a live face photo; advance on success."""
+        if self.awaiting_principal:
+            return self._identify_principal(record)
         fields = {k: v for k, v in record.as_dict().items() if isinstance(v, str)}
         return self._identify(lambda: self.ports.platform.identify_idcard(fields, face_photo),
                               record)
@@ -176,6 +190,35 @@ class Journey:
         self.session.identity = record
         self.session.identity_token = identity.token
         self.session.identity_label = f"{identity.name_masked}  {identity.id_masked}"
+        if self.proxy_requested:          # 代办: the agent passed; now the principal's card
+            self.proxy_requested, self.awaiting_principal = False, True
+            self.message = Notice(N_("代办人身份已核验。请放置被代办人（委托人）的身份证。"),
+                                  "principal_needed")
+            return False
+        self.advance()
+        return True
+
+    def _identify_principal(self, record: Any) -> bool:
+        """代办: the principal's card is read; the platform records the authorisation and
+        the visit goes on as the principal's, naming both (masked)."""
+        fields = {"id_number": str(getattr(record, "id_number", "")),
+                  "name": str(getattr(record, "name", ""))}
+        try:
+            acting = ServiceClient(self.ports.platform).identify_proxy(
+                self.session.identity_token or "", fields)
+        except perr.PlatformError as exc:
+            refused = Notice(N_("被代办人身份证无法使用，请核对后重试。"), "principal_rejected")
+            self.message = (refused if isinstance(exc, perr.RequestRejected)
+                            else _platform_notice(exc))
+            return False
+        agent_label = self.session.identity_label
+        forget_record(self.session.identity)     # the agent's card record is not kept
+        self.session.proxy = acting
+        self.session.proxy_agent_label = agent_label
+        self.session.identity = record
+        self.session.identity_token = acting.token
+        self.session.identity_label = f"{acting.name_masked}  {acting.id_masked}"
+        self.awaiting_principal = False
         self.advance()
         return True
 
@@ -303,7 +346,7 @@ class Journey:
                 promised=str(self.item.raw.get("time_limit_text", "")) or None,
                 progress_qr=result.case.progress_qr or None,
                 cross_province=result.case.cross_province, deferred=result.case.deferred,
-                linked=result.case.linked, failed=result.case.failed)
+                linked=result.case.linked, failed=result.case.failed, proxy=result.case.proxy)
         if result.booking is not None:
             return money_receipts.checkin_slip(result.booking, term, now)
         pay = result.payment
@@ -352,6 +395,11 @@ class Journey:
         if result is not None and result.ok:
             self.printed = True
             self.ports.bus.publish("journey.printed", {"item": self.item.code})
+            if isinstance(result.value, dict) and result.value.get("confirmed") is False:
+                # a write-only printer: sent, but nobody knows whether paper came out — the
+                # QR stays on screen (the screen keeps it) and the citizen is told why
+                self.message = Notice(N_("已发送到打印机。如果没有出纸，请用手机拍下屏幕上的"
+                                         "二维码和受理编号。"), "print_unconfirmed")
             return True
         self.result.print_failed = True
         has_qr = bool(self.result.progress_qr or certificate is not None)
@@ -450,6 +498,13 @@ class Journey:
         if record is None:
             return self.session.identity_label
         return f"{mask_name(record.name)}  {mask_id_number(record.id_number)}"
+
+
+def forget_record(record: Any) -> None:
+    """Zero a card record's photo before the record is let go."""
+    photo = getattr(record, "photo", None)
+    if isinstance(photo, bytearray):
+        wipe_buffer(photo)
 
 
 def _platform_notice(exc: perr.PlatformError) -> Notice:

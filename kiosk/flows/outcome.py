@@ -19,6 +19,8 @@ from kiosk.calendar_cn import WorkingCalendar, format_date, format_iso
 from kiosk.i18n import N_
 
 CASE_WORD = N_("受理编号")         # one word for the case number, on screen and on paper
+#: notices about printing or sending that leave the service itself done
+NOT_FAILURES = frozenset({"print_failed", "queued", "print_unconfirmed", "a4_fallback"})
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def _with_answer(outcome: Outcome, journey: Any, today: dt.date,
                  calendar: WorkingCalendar) -> Outcome:
     """Fill the key answer and the next step (see the module docstring)."""
     result, item = journey.result, journey.item
-    if journey.message is not None and journey.message.code not in ("print_failed", "queued"):
+    if journey.message is not None and journey.message.code not in NOT_FAILURES:
         return _replace(outcome, ok=False, key_label=N_("未能完成"),
                         key_value="", next_step=journey.message.message)
     if result.booking is not None:

@@ -216,3 +216,25 @@ def test_printer_out_of_paper_keeps_the_qr_on_screen(ports: FlowPorts) -> None:
     assert journey.result.print_failed and journey.result.progress_qr.startswith("EBT1:CASE:")
     assert journey.message is not None and journey.message.code == "print_failed"
     assert "journey.print_failed" in events
+
+
+def test_a_write_only_printer_keeps_the_qr_and_says_why(ports: FlowPorts) -> None:
+    """Issue 18's write-only printers answer "sent, not confirmed": the receipt counts as
+    printed but the citizen is told to keep the QR in case no paper came out."""
+    from drivers.base import CommandResult
+
+    class WriteOnly(RecordingPrinter):
+        def print_document(self, doc: Any, timeout: float = 0, cancel: Any = None
+                           ) -> CommandResult[Any]:
+            self.docs.append(doc)
+            return CommandResult.success({"confirmed": False, "bytes": 10})
+
+    ports.printer = WriteOnly()
+    journey = Journey(_item(ports, "application"), Session(), ports)
+    journey.advance()
+    assert journey.identify_card(Card(), face_photo())
+    journey.accept_commitment()
+    journey.submit_form({"phone": "13800000000"}, [])
+    assert journey.print_receipt() and journey.printed
+    assert journey.message is not None and journey.message.code == "print_unconfirmed"
+    assert journey.result.progress_qr.startswith("EBT1:CASE:")
