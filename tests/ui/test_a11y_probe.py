@@ -82,6 +82,6 @@ def test_probe_measures_the_background_behind_each_text(tmp_path: Path) -> None:
     assert (by_text["办事大厅"]["fg"], by_text["办事大厅"]["bg"]) == ("#FFE600", "#000000")
     button = by_text["开始"]
     assert (button["fg"], button["bg"]) == ("#000000", "#FFE600")
-    assert button["touchable"] and button["size_dp"] == [240.0, 70.0]
+    assert button["touchable"] and button["size_dp"] == [240.0, 106.0]
     assert by_text["办事大厅"]["font_size_dp"] == 40.0
     assert Path(record["screenshot"]).stat().st_size > 1000

@@ -101,7 +101,7 @@ def maintenance_pin(ctx: DemoContext) -> None:
 def platform_down_queues_application(ctx: DemoContext) -> None:
     """Platform down after identification: the guide still opens from the cache and the
     application waits in the outbox with a clear message, then goes out."""
-    from screens.demo.journeys import _identify
+    from screens.demo.journeys import _fill, _identify
 
     ui = ctx.ui
     ui.wait_screen("attract")
@@ -115,6 +115,7 @@ def platform_down_queues_application(ctx: DemoContext) -> None:
     ctx.tap("accept")
     ui.wait_screen("form")
     ctx.type_keys("13987654321")
+    _fill(ctx, amount="5400", rent="1800", bank=0)       # the platform's form for the item
     ctx.tap("photo_房屋租赁合同")
     ctx.tap("photo_《租房提取住房公积金申请表》")
     ctx.control("platform.fault", name="error_5xx")
