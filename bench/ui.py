@@ -150,7 +150,9 @@ def _transitions(app: Any, figures: dict[str, Any], _sessions: int, out_dir: Pat
     try:
         app.first_frame_event.wait(30)
         ui.wait_screen("attract", timeout=30)
-        for name, journey in JOURNEYS:
+        wanted = [n for n in os.environ.get("BENCH_UI_JOURNEYS", "").split(",") if n]
+        chosen = [(n, j) for n, j in JOURNEYS if not wanted or n in wanted]
+        for name, journey in chosen:
             ctx.record = JourneyRecord(name)
             try:
                 journey(ctx)
@@ -159,7 +161,7 @@ def _transitions(app: Any, figures: dict[str, Any], _sessions: int, out_dir: Pat
                 for action in ("printer.clear", "platform.clear", "idcard.remove"):
                     suite.control(action)
                 ui.on_main(app.end_visit)
-        figures["journeys"] = f"{passed}/{len(JOURNEYS)}"
+        figures["journeys"] = f"{passed}/{len(chosen)}"
         figures["transitions_ms"] = [round(t * 1000, 2) for _a, _b, t in flips]
         figures["slowest"] = [f"{a}→{b} {t * 1000:.0f} ms" for a, b, t in
                               sorted(flips, key=lambda f: -f[2])[:5]]
@@ -339,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure one figure only (while working on it)")
     parser.add_argument("--config", type=Path)
     parser.add_argument("--t0", type=float, default=0.0)
+    parser.add_argument("--mode", choices=("standard", "elderly"), default="standard",
+                        help="every visit starts in this mode (长辈版: [ui] elderly = true)")
     args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY"):
         print("bench/ui.py needs a display: run it under xvfb-run", file=sys.stderr)
@@ -360,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             config = demo_table(read_table(), urls, out)
             config.setdefault("voice", {})["enabled"] = False
+            config.setdefault("ui", {})["elderly"] = args.mode == "elderly"
             config_path = out / "config.json"
             config_path.write_text(json.dumps(config), encoding="utf-8")
             if args.child == "transitions":
