@@ -292,6 +292,24 @@ def test_operators_day_pages(ops_harness: FleetHarness, tmp_path: Path) -> None:
                 "document.querySelector('#t-shots img').naturalWidth > 0")
             shoot(page, "terminal")
             assert page.evaluate("window.__sameDocument") is True  # pushed, never reloaded
+
+            # a viewer sees the same pages without the operators' buttons
+            viewer = browser.new_page(viewport={"width": 1400, "height": 900})
+            viewer.on("pageerror", lambda exc: errors.append(str(exc)))
+            viewer.goto(h.url + "/login")
+            viewer.fill("#username", "viewer")
+            viewer.fill("#password", PASSWORDS["viewer"])
+            viewer.click("#login-button")
+            viewer.wait_for_url(h.url + "/")
+            viewer.goto(h.url + "/#/groups")
+            expect(viewer.locator("#groups-table tbody tr").first).to_be_visible()
+            viewer.check("#groups-all")
+            expect(viewer.locator('#groups-table tr[data-family="paper"]')).to_have_count(1)
+            expect(viewer.locator("#groups-table button")).to_have_count(0)
+            viewer.goto(h.url + "/#/maintenance")
+            expect(viewer.locator('#mw-table tr[data-target="KM-WH-0007"]')).to_be_visible()
+            expect(viewer.locator("#mw-table button")).to_have_count(0)
+            expect(viewer.locator("#mw-submit")).to_be_disabled()
         finally:
             browser.close()
             agent.stop()
