@@ -1,5 +1,5 @@
 // The operator's day, part 2: paper rounds. Per district, the terminals that run out of
-// paper within N hours, in route order from the district's depot, a CSV link, and
+// paper within N hours, in route order from the district's depot (with a sketch), a CSV link, and
 // "mark refilled" (closes the terminal's paper alerts). Kept current by push.js: a pushed
 // change of a terminal's paper level or of the alerts reloads the rounds, at most every 5 s.
 "use strict";
@@ -7,6 +7,7 @@
 (() => {
   const { el, api, status, refresh, state } = Fleet;
   const MIN_RELOAD_MS = 5000;
+  const SVGNS = "http://www.w3.org/2000/svg";
   let lastLoad = 0;
   let trailing = null;
   const paperSeen = new Map();
@@ -45,15 +46,57 @@
         "已换纸 Mark refilled") : ""));
   }
 
+  function svg(tag, attrs, text) {
+    const node = document.createElementNS(SVGNS, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // the round drawn to scale (straight lines, north up): depot square, numbered stops
+  function routeSketch(r) {
+    const w = 240, h = 200, pad = 16;
+    const pts = [[r.depot.lat, r.depot.lon], ...r.stops.map((s) => [s.lat, s.lon])];
+    const lats = pts.map((p) => p[0]), lons = pts.map((p) => p[1]);
+    const k = Math.cos((Math.min(...lats) + Math.max(...lats)) / 2 * Math.PI / 180);
+    const spanX = Math.max(1e-4, (Math.max(...lons) - Math.min(...lons)) * k);
+    const spanY = Math.max(1e-4, Math.max(...lats) - Math.min(...lats));
+    const scale = Math.min((w - 2 * pad) / spanX, (h - 2 * pad) / spanY);
+    const xy = ([lat, lon]) => [
+      (w - spanX * scale) / 2 + (lon - Math.min(...lons)) * k * scale,
+      (h + spanY * scale) / 2 - (lat - Math.min(...lats)) * scale];
+    const at = pts.map(xy);
+    const root = svg("svg", { viewBox: `0 0 ${w} ${h}`, class: "route", role: "img",
+      "aria-label": r.district + " route: depot then " + r.stops.length + " stops" });
+    root.append(svg("path", { class: "route-line",
+      d: at.map(([x, y], i) => (i ? "L" : "M") + x.toFixed(1) + "," + y.toFixed(1)).join(" ") }));
+    const [dx, dy] = at[0];
+    const depot = svg("rect", { class: "route-depot", x: (dx - 6).toFixed(1), y: (dy - 6).toFixed(1), width: 12, height: 12 });
+    depot.append(svg("title", {}, "起点 start: " + r.depot.name));
+    root.append(depot);
+    r.stops.forEach((s, i) => {
+      const [x, y] = at[i + 1];
+      const urgency = s.hours_left <= 0 ? "out" : s.hours_left < 2 ? "soon" : "later";
+      const g = svg("g", { class: "route-stop stop-" + urgency, "data-stop": s.stop });
+      g.append(svg("title", {}, s.stop + ". " + s.terminal_id + " " + s.name));
+      g.append(svg("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 8 }));
+      g.append(svg("text", { x: x.toFixed(1), y: (y + 4).toFixed(1), "text-anchor": "middle" }, String(s.stop)));
+      root.append(g);
+    });
+    return root;
+  }
+
   function districtPanel(r) {
     const total = r.stops.length ? r.stops[r.stops.length - 1].total_km : 0;
     return el("div", { class: "round", "data-district": r.district },
       el("h3", {}, r.district + " · " + r.stops.length + " 台 stops · " + total + " km"),
       el("p", { class: "note" }, "起点 Start: " + r.depot.name + " (" + r.depot.lat.toFixed(4) + ", " + r.depot.lon.toFixed(4) + ")"),
-      el("table", { class: "grid stops" },
-        el("thead", {}, el("tr", {}, ...["顺序 Stop", "终端 Terminal", "名称 Name", "地址 Address", "纸量 Paper",
-          "用量 Use", "剩余 Left", "本段 Leg", "累计 Total", "位置 Position", ""].map((h) => el("th", {}, h)))),
-        el("tbody", {}, ...r.stops.map(stopRow))));
+      el("div", { class: "round-body" },
+        el("table", { class: "grid stops" },
+          el("thead", {}, el("tr", {}, ...["顺序 Stop", "终端 Terminal", "名称 Name", "地址 Address", "纸量 Paper",
+            "用量 Use", "剩余 Left", "本段 Leg", "累计 Total", "位置 Position", ""].map((h) => el("th", {}, h)))),
+          el("tbody", {}, ...r.stops.map(stopRow))),
+        routeSketch(r)));
   }
 
   state.views.paper = async () => {

@@ -264,6 +264,9 @@ def test_operators_day_pages(ops_harness: FleetHarness, tmp_path: Path) -> None:
             expect(stop).to_contain_text("已缺纸 out now")
             expect(stop).to_contain_text("实测 surveyed")
             expect(page.locator('.round[data-district="官渡区"]')).to_contain_text("官渡区政务服务中心")
+            sketch = page.locator('.round[data-district="官渡区"] svg.route')
+            expect(sketch.locator('g.stop-out[data-stop="1"] circle')).to_have_count(1)
+            expect(sketch.locator("rect.route-depot")).to_have_count(1)
             csv_href = page.get_attribute("#pr-csv", "href") or ""
             csv_text = page.request.get(h.url + csv_href).text()
             assert TID in csv_text and csv_text.lstrip("\ufeff").startswith("district,stop")
