@@ -87,6 +87,8 @@ class Session:
     results: dict[str, Any] = field(default_factory=dict)
     case_numbers: list[str] = field(default_factory=list)
     evaluated: bool = False
+    proxy: Any = None               # 代办: the authorisation the visit acts under
+    proxy_agent_label: str = ""     # 代办: the agent, masked
     wiped: bool = False
 
     @property
@@ -104,6 +106,8 @@ class Session:
         self.identity = None
         self.identity_token = None
         self.identity_label = ""
+        self.proxy = None
+        self.proxy_agent_label = ""
         self.face_photo = None
         self.results.clear()
         self.case_numbers.clear()

@@ -30,6 +30,18 @@ class IdentifyScreen(KioskScreen):
     pulse = NumericProperty(1.0)
     camera_on = BooleanProperty(False)
     reader_place = StringProperty("")
+    proxy_mode = BooleanProperty(False)     # 代办 chosen for this journey
+
+    def request_proxy(self) -> None:
+        """代办: the agent identifies first (card and face), then the principal's card."""
+        journey = self.app.journey
+        if journey is None:
+            return
+        journey.request_proxy()
+        self.proxy_mode = journey.proxy_requested
+        if journey.message is not None:
+            self.notice = self.app.tr(journey.message.message)
+            self.app.speak(journey.message.message)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -43,6 +55,9 @@ class IdentifyScreen(KioskScreen):
         """Start waiting for a card."""
         self._record = None
         self.phase, self.hint, self.notice, self.camera_on = "card", "", "", False
+        journey = self.app.journey
+        self.proxy_mode = bool(journey is not None and (journey.proxy_requested
+                                                        or journey.awaiting_principal))
         self.reader_place = self.app.terminal.config.terminal.reader_place
         self.ids.preview.texture = None
         rearm = getattr(self.app.terminal.poller, "rearm", None)
@@ -68,6 +83,7 @@ class IdentifyScreen(KioskScreen):
         self._stop_camera()
         self._record = None
         self.phase, self.hint, self.camera_on = "card", "", False
+        self.proxy_mode = False
         self.ids.preview.texture = None
 
     # -- events from devices -----------------------------------------------------------

@@ -106,8 +106,17 @@ def rows_of(result: JourneyResult) -> list[tuple[str, str]]:
                 *cross_province_rows(result.case.cross_province),
                 *[(N_("容缺补交"), f"{d.name}（{d.due_by}前）") for d in result.case.deferred],
                 *linked_rows(result.case.linked),
-                *[(N_("未受理"), f"{f.item_name}：{f.reasons}") for f in result.case.failed]]
+                *[(N_("未受理"), f"{f.item_name}：{f.reasons}") for f in result.case.failed],
+                *proxy_rows(result.case.proxy)]
     return []
+
+
+def proxy_rows(proxy: Any) -> list[tuple[str, str]]:
+    """代办: both people, masked, and the authorisation (none when acting for oneself)."""
+    if proxy is None:
+        return []
+    return [(N_("代办人"), proxy.agent_masked), (N_("委托人"), proxy.principal_masked),
+            (N_("授权编号"), f"{proxy.authorisation_no}（{proxy.relation}）")]
 
 
 def linked_rows(linked: Any) -> list[tuple[str, str]]:

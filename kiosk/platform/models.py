@@ -161,6 +161,24 @@ class CrossProvince:
 
 
 @dataclass(frozen=True)
+class ProxyRecord:
+    """代办: who acted for whom (both masked), under which authorisation."""
+
+    authorisation_no: str
+    agent_masked: str
+    principal_masked: str
+    relation: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> ProxyRecord | None:
+        """Build from an answer's ``proxy`` (None: the citizen acted for themself)."""
+        if not data:
+            return None
+        return cls(_need(data, "authorisation_no", str), _need(data, "agent_masked", str),
+                   _need(data, "principal_masked", str), _need(data, "relation", str))
+
+
+@dataclass(frozen=True)
 class LinkedCase:
     """一件事一次办: one member's case under the combined service's number."""
 
@@ -210,6 +228,7 @@ class ApplicationReceipt:
     deferred: tuple[DeferredMaterial, ...] = ()   # 容缺受理: owed, and by when
     linked: tuple[LinkedCase, ...] = ()           # 一件事一次办: the members' cases
     failed: tuple[FailedPart, ...] = ()           # members not accepted
+    proxy: ProxyRecord | None = None              # 代办: the authorisation
 
     @classmethod
     def from_json(cls, data: Any) -> ApplicationReceipt:
@@ -223,7 +242,8 @@ class ApplicationReceipt:
                          for d in data.get("deferred") or ()),
                    LinkedCase.many(data.get("linked")),
                    tuple(FailedPart(_need(d, "item_code", str), _need(d, "item_name", str),
-                                    _need(d, "reasons", str)) for d in data.get("failed") or ()))
+                                    _need(d, "reasons", str)) for d in data.get("failed") or ()),
+                   ProxyRecord.from_json(data.get("proxy")))
 
 
 @dataclass(frozen=True)

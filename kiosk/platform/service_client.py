@@ -46,6 +46,25 @@ class ServiceRecord:
                    bool(_need(data, "duplicate", bool)), _need(data, "evaluation_qr", str))
 
 
+@dataclass(frozen=True)
+class ProxySession:
+    """The principal's session under a recorded authorisation (both masked)."""
+
+    token: str
+    name_masked: str
+    id_masked: str
+    authorisation_no: str
+    agent_masked: str
+    relation: str
+
+    @classmethod
+    def from_json(cls, data: Any) -> ProxySession:
+        """Build from the proxy answer."""
+        return cls(_need(data, "session_token", str), _need(data, "name_masked", str),
+                   _need(data, "id_masked", str), _need(data, "authorisation_no", str),
+                   _need(data, "agent_masked", str), _need(data, "relation", str))
+
+
 class ServiceClient:
     """Service records, owner-only progress and evaluation over a platform client."""
 
@@ -77,6 +96,13 @@ class ServiceClient:
                 "commitment": commitment}
         return build(ApplicationReceipt.from_json, self._call(
             "POST", f"/v1/items/{item_code}/applications", token=session_token, body=body))
+
+    def identify_proxy(self, agent_token: str, fields: dict[str, str],
+                       relation: str = "委托") -> ProxySession:
+        """代办: the identified agent acts for the principal whose card was just read."""
+        body = {"fields": fields, "relation": relation}
+        return build(ProxySession.from_json, self._call(
+            "POST", "/v1/identity/proxy", token=agent_token, body=body))
 
     def register(self, item_code: str, kind: str, idempotency_key: str, *,
                  visit_id: str = "", reference: str = "",

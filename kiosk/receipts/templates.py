@@ -117,6 +117,7 @@ def acceptance_receipt(
     deferred: Sequence[Any] = (),
     linked: Sequence[Any] = (),
     failed: Sequence[Any] = (),
+    proxy: Any = None,
 ) -> Document:
     """受理凭证 Acceptance receipt, with the progress QR code (``progress_qr``: the platform's
     signed payload, which lets the receipt's holder read the case without identifying)."""
@@ -139,6 +140,11 @@ def acceptance_receipt(
         doc.kv("转递至", cross_province.office, en="Sent to")
         doc.kv("决定机关", cross_province.decided_by, en="Decides")
         doc.text(cross_province.note)
+    if proxy is not None:                # 代办: both people, masked, and the authorisation
+        doc.rule("-")
+        doc.kv("代办人", proxy.agent_masked, en="Agent")
+        doc.kv("委托人", proxy.principal_masked, en="Principal")
+        doc.kv("授权编号", f"{proxy.authorisation_no}（{proxy.relation}）", en="Authorisation")
     if linked or failed:                 # 一件事一次办: each member's own case
         doc.rule("-")
         doc.text("一件事一次办：以下事项已分别受理", bold=True)

@@ -435,6 +435,48 @@ def call_for_help(ctx: DemoContext) -> None:
     _ended(ctx, session)
 
 
+def proxy_application(ctx: DemoContext) -> None:
+    """代办: a son applies for his mother's 高龄津贴 — he identifies with card and face, her
+    card is read, the authorisation is recorded and the receipt names both, masked."""
+    session = _begin(ctx)
+    _search_open(ctx, "gljtsl", "KM-CIVIL-007")
+    ctx.tap("start_item")
+    ctx.ui.wait_screen("identify")
+    ctx.tap("proxy")
+    taken = ctx.ui.on_main(lambda: ctx.app.journey.proxy_requested)
+    ctx.expect(bool(taken), "代办 was not taken")
+    ctx.control("camera.face")
+    ctx.control("idcard.insert", card=CARD)
+    ctx.ui.wait(lambda: ctx.app.journey is not None and ctx.app.journey.awaiting_principal
+                and not ctx.app.busy, "the agent identified", timeout=30)
+    ctx.control("idcard.remove")
+    ctx.control("camera.nothing")
+    ctx.shot("principal-card")
+    ctx.control("idcard.insert", card="bai")
+    ctx.ui.wait_screen("commitment", timeout=30)
+    ctx.control("idcard.remove")
+    ctx.tap("accept")
+    ctx.ui.wait_screen("form")
+    ctx.type_keys(PHONE)
+    ctx.tap("submit")
+    ctx.ui.wait_screen("result", timeout=30)
+    proxy = ctx.ui.on_main(lambda: ctx.app.journey.result.case.proxy)
+    ctx.expect(proxy is not None, "no authorisation on the case")
+    text = ctx.ui.text_on_screen()
+    ctx.expect(proxy.agent_masked in text and proxy.principal_masked in text,
+               "the result does not name both")
+    ctx.shot("proxy-result")
+    _png, receipt = _print_result(ctx)
+    numbers = [ctx.suite.idcard.cards[c].fields["id_number"] for c in (CARD, "bai")]
+    ctx.expect(proxy.agent_masked in receipt and proxy.principal_masked in receipt,
+               "the receipt does not name both")
+    ctx.expect(not any(n in receipt for n in numbers), "a full ID number was printed")
+    ctx.step("receipt names agent and principal (masked)", authorisation=proxy.authorisation_no)
+    ctx.tap("finish")
+    _skip_evaluation(ctx)
+    _ended(ctx, session)
+
+
 def elderly_mode(ctx: DemoContext) -> None:
     """长辈版: its own design — three big tiles a page; a traffic-violation query by tile."""
     session = _begin(ctx)
@@ -547,6 +589,7 @@ JOURNEYS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("cross_province_application", cross_province_application),
     ("life_event_newborn", life_event_newborn),
     ("call_for_help", call_for_help),
+    ("proxy_application", proxy_application),
     ("elderly_mode", elderly_mode),
     ("search_by_handwriting", search_by_handwriting),
     ("printer_paper_out", paper_out),

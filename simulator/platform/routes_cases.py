@@ -15,6 +15,7 @@ from simulator.platform import (
     lifeevents,
     ownership,
     payloads,
+    proxy,
     routes_forms,
     routes_services,
     where,
@@ -69,6 +70,9 @@ def submit_application(code: str, body: ApplicationRequest, request: Request, st
         progress = state.cases.progress(case_no, state.clock())
     except CaseError as exc:
         raise _api(exc) from None
+    acting = proxy.authorisation(state.store, token)       # 代办: the recorded authorisation
+    if acting is not None:
+        proxy.note_case(state.store, case_no, acting["authorisation_no"])
     forwarding = where.forwarding_for(item, session.id_number)
     forwarded = (state.forwards.record(case_no, forwarding, state.clock())
                  if forwarding is not None else None)
@@ -78,7 +82,7 @@ def submit_application(code: str, body: ApplicationRequest, request: Request, st
             "progress_qr": payloads.case_qr(state.key, case_no),
             "submitted_at": progress["submitted_at"],
             "evaluation_qr": state.evaluations.qr(case_no, state.clock())["payload"],
-            "cross_province": forwarded, "deferred": deferred}
+            "cross_province": forwarded, "deferred": deferred, "proxy": acting}
 
 
 def _submit_bundle(item: dict[str, Any], body: ApplicationRequest, request: Request,
@@ -168,3 +172,4 @@ def evaluate_by_qr(body: QrEvaluationRequest, state: State, response: Response) 
 
 router.include_router(routes_services.router)
 router.include_router(routes_forms.router)
+router.include_router(proxy.router)

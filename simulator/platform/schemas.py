@@ -183,6 +183,15 @@ class ApplicationRequest(BaseModel):
     commitment: CommitmentAcceptance | None = None
 
 
+class ProxyRecord(BaseModel):
+    """代办: who acted for whom (both masked), under which authorisation."""
+
+    authorisation_no: str
+    agent_masked: str
+    principal_masked: str
+    relation: str
+
+
 class LinkedCase(BaseModel):
     """一件事一次办: one member's case, linked under the bundle's number."""
 
@@ -244,6 +253,8 @@ class ApplicationResponse(BaseModel):
                                      "members' cases under this (the bundle's) number")
     failed: list[FailedMember] = Field(default_factory=list, description="members not "
                                        "accepted, with the reasons")
+    proxy: ProxyRecord | None = Field(default=None, description="代办: the authorisation "
+                                      "the application was made under")
 
 
 class ProgressStep(BaseModel):
