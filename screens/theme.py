@@ -9,10 +9,12 @@ live when the elderly mode or the colour scheme changes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kivy.app import App
 from kivy.core.text import LabelBase
 from kivy.event import EventDispatcher
+from kivy.lang import builder as kv_builder
 from kivy.metrics import dp
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
 from kivy.utils import get_color_from_hex
@@ -99,7 +101,8 @@ class Theme(EventDispatcher):
         self._reapply_rules()
 
     def _reapply_rules(self) -> None:
-        """Re-run every ``app.theme.*`` kv expression in the order the rules were applied.
+        """Re-run, in the order they were applied, the kv rules of every widget property
+        that more than one rule sets — as when the widget was built, the last one wins.
 
         A widget's property may be set by a base rule (``<EbtLabel>: color:
         app.theme.text``) and by an override (``color: app.theme.fg_accent``). The setters
@@ -107,10 +110,53 @@ class Theme(EventDispatcher):
         could run last and win (``title`` is set after ``body``), or the override's token
         did not change at all (``fg_accent`` is #000000 in both dark schemes) and never
         ran: 身份证 went yellow on the white card after high_contrast_dark →
-        yellow_on_black. Dispatching the app's ``theme`` property re-evaluates every
-        expression through it; Kivy calls observers first bound, first called, i.e. base
-        rules before overrides, exactly as when the widget was built.
+        yellow_on_black. Only properties with several rules are re-run (Kivy's Builder
+        keeps each widget's rule bindings in application order); were that bookkeeping
+        ever missing, every ``app.theme.*`` expression is re-run through the app's
+        ``theme`` property (``rebind=True``: Kivy calls the first-bound observers first).
         """
-        app = App.get_running_app()
-        if app is not None and getattr(app, "theme", None) is self:
-            app.property("theme").dispatch(app)
+        handlers = getattr(kv_builder, "_handlers", None)
+        if not isinstance(handlers, dict):
+            app = App.get_running_app()
+            if app is not None and getattr(app, "theme", None) is self:
+                app.property("theme").dispatch(app)
+            return
+        tables: dict[tuple[int, str], dict[Any, tuple[Any, ...]]] = {}
+        for properties in list(handlers.values()):
+            for bindings in list(properties.values()):
+                if len(bindings) < 2:
+                    continue
+                rules: list[tuple[Any, ...]] = []     # one rule may bind several keys
+                for bound in bindings:
+                    args = _rule_args(bound, tables)
+                    if args is not None and all(args is not seen for seen in rules):
+                        rules.append(args)
+                if len(rules) > 1 and any(_watches_theme(args[3]) for args in rules):
+                    for args in rules:
+                        kv_builder.call_fn(args, None, None)
+
+
+def _rule_args(bound: list[Any], tables: dict[tuple[int, str], dict[Any, tuple[Any, ...]]]
+               ) -> tuple[Any, ...] | None:
+    """The arguments of the kv rule whose binding list is ``bound`` (its last entry is
+    ``[object, property, rule callback, uid]``; the arguments are kept with the object's
+    observers, read once per object and property into ``tables``). None for canvas rules
+    (Kivy re-runs those itself) and for widgets that are gone."""
+    if not bound or bound[-1][2] is not kv_builder.call_fn:
+        return None
+    owner, name, _callback, uid = bound[-1]
+    key = (id(owner), name)
+    table = tables.get(key)
+    if table is None:
+        try:
+            table = {obs[4]: obs[1] for obs in owner.get_property_observers(name, args=True)}
+        except ReferenceError:
+            table = {}
+        tables[key] = table
+    largs = table.get(uid)
+    return largs[0] if largs else None
+
+
+def _watches_theme(rule: Any) -> bool:
+    """True when a kv rule reads ``app.theme.*``."""
+    return any(list(keys[:2]) == ["app", "theme"] for keys in (rule.watched_keys or ()))
