@@ -15,7 +15,16 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import Engine
 
-from fleet import api_alerting, api_ops, api_paper, api_terminal, help_tickets, push, refused
+from fleet import (
+    api_alerting,
+    api_ops,
+    api_paper,
+    api_terminal,
+    evaluation_stats,
+    help_tickets,
+    push,
+    refused,
+)
 from fleet.accounts import session_key
 from fleet.context import FleetConfig, FleetContext
 from fleet.db import make_engine
@@ -31,7 +40,7 @@ STATIC = {"app.js": "text/javascript", "views.js": "text/javascript", "style.css
           "login.js": "text/javascript", "push.js": "text/javascript",
           "operations.js": "text/javascript", "paper.js": "text/javascript",
           "terminal_page.js": "text/javascript", "operations.css": "text/css",
-          "help.js": "text/javascript"}
+          "help.js": "text/javascript", "evaluations.js": "text/javascript"}
 
 
 def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
@@ -72,6 +81,7 @@ def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
     refused.install(app, ctx.refused)
     need = api_ops.install(app, ctx)
     help_tickets.install(app, ctx, need)          # 一键求助 (issue 15)
+    evaluation_stats.install(app, ctx, need)      # 好差评 figures (issue 15)
     api_alerting.install(app, ctx, need)
     api_paper.install(app, ctx, need)
     push.install(app, hub, need)

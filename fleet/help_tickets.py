@@ -116,36 +116,38 @@ def acknowledge(engine: Engine, ticket_id: int, operator: str,
     return ticket(engine, ticket_id)
 
 
+async def signed_json(ctx: FleetContext, request: Request) -> tuple[str, dict[str, Any]]:
+    """The terminal's id and JSON body of a signed request (the heartbeat's scheme); raises
+    :class:`_Refused` with the status to answer."""
+    terminal_id = request.headers.get("x-terminal-id", "")
+    secret = await ctx.secrets.get(terminal_id) if terminal_id else None
+    if secret is None:
+        raise _Refused(401, "unknown terminal")
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise _Refused(413, "body too large")
+    try:
+        verify(secret, request.method, request.scope["path"], request.headers, body)
+    except SignatureError as exc:
+        raise _Refused(401, str(exc)) from exc
+    if not await run_in_threadpool(_claim_nonce, ctx.engine, request):
+        raise _Refused(401, "request replayed")
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise _Refused(400, "body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise _Refused(400, "body must be an object")
+    return terminal_id, data
+
+
 def install(app: FastAPI, ctx: FleetContext, need: Any) -> None:
     """Add the help routes; ``need(request, role)`` is the operators' session check."""
     metadata.create_all(ctx.engine)
 
-    async def _signed(request: Request) -> tuple[str, dict[str, Any]]:
-        """The terminal's id and JSON body of a signed request (the heartbeat's scheme)."""
-        terminal_id = request.headers.get("x-terminal-id", "")
-        secret = await ctx.secrets.get(terminal_id) if terminal_id else None
-        if secret is None:
-            raise _Refused(401, "unknown terminal")
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            raise _Refused(413, "body too large")
-        try:
-            verify(secret, request.method, request.scope["path"], request.headers, body)
-        except SignatureError as exc:
-            raise _Refused(401, str(exc)) from exc
-        if not await run_in_threadpool(_claim_nonce, ctx.engine, request):
-            raise _Refused(401, "request replayed")
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise _Refused(400, "body is not JSON") from exc
-        if not isinstance(data, dict):
-            raise _Refused(400, "body must be an object")
-        return terminal_id, data
-
     async def help_raise(request: Request) -> Response:
         try:
-            terminal_id, data = await _signed(request)
+            terminal_id, data = await signed_json(ctx, request)
         except _Refused as exc:
             return _json({"error": str(exc)}, exc.status)
         found = await run_in_threadpool(
@@ -155,7 +157,7 @@ def install(app: FastAPI, ctx: FleetContext, need: Any) -> None:
 
     async def help_status(request: Request) -> Response:
         try:
-            terminal_id, data = await _signed(request)
+            terminal_id, data = await signed_json(ctx, request)
         except _Refused as exc:
             return _json({"error": str(exc)}, exc.status)
         ticket_id = data.get("ticket_id")

@@ -24,11 +24,13 @@ from drivers.errors import DeviceError
 from drivers.idcard.poller import CardPoller
 from drivers.registry import DriverRegistry
 from kiosk.config import TerminalConfig
+from kiosk.evaluation_report import EvaluationReporter
 from kiosk.fault_history import FaultHistory
 from kiosk.faults import FaultLog
 from kiosk.flows.categories import CategoryUsage
 from kiosk.flows.output import CertificateOutput
 from kiosk.flows.ports import FlowPorts
+from kiosk.help_desk import fleet_poster
 from kiosk.i18n import Translator
 from kiosk.money_setup import MoneyServices, build_money
 from kiosk.pin import PinGuard, hash_pin
@@ -67,6 +69,7 @@ class Terminal:
     device_errors: dict[str, str] = field(default_factory=dict)
     poller: CardPoller | None = None
     agent: Any = None
+    evaluation_reporter: Any = None   # kiosk.evaluation_report.EvaluationReporter
     catalog_error: str = ""
     pinyin: Transcribe = syllables_in_process
     faults: FaultLog | None = None
@@ -220,6 +223,9 @@ def build_terminal(config: TerminalConfig, audio_sink: AudioSink, *,
     terminal.state_dir = state_dir
     terminal.counters.handlers["update"] = lambda args: order_update(state_dir, args)
     terminal.agent = _build_agent(terminal, state_dir)
+    client = getattr(terminal.agent, "_client", None)
+    if client is not None:                 # 好差评 figures for the operators' dashboard
+        terminal.evaluation_reporter = EvaluationReporter(bus, fleet_poster(client))
     if start_threads:
         outbox.start()
         if terminal.poller is not None:

@@ -24,16 +24,22 @@ from typing import Any
 
 from kiosk.agent import Credentials, FleetClient, FleetUnavailable, TelemetryAgent
 from kiosk.agent.client import enrol
+from kiosk.flows.items import PROGRESS_CODE
+from simulator.platform.catalog import build_items
 
-ITEMS = (
-    ("GA-0001", "居民身份证办理进度查询"), ("GA-0002", "户籍证明开具"),
-    ("SW-0001", "个人所得税纳税记录打印"), ("GJJ-0001", "住房公积金缴存证明"),
-    ("GJJ-0002", "住房公积金账户查询"), ("SB-0001", "社会保险个人权益记录打印"),
-    ("SB-0002", "养老保险待遇资格认证"), ("YB-0001", "医保参保凭证打印"),
-    ("BDC-0001", "不动产登记信息查询"), ("MZ-0001", "婚姻登记预约"),
-    ("CRJ-0001", "出入境证件办理进度查询"), ("JT-0001", "交通违法记录查询"),
-    ("XY-0001", "个人信用报告打印"), ("ZW-0001", "办件进度查询"),
-)
+#: the catalog's own codes (simulator/platform/catalog.py), names taken from it, so the
+#: operators' usage and rating figures name real items; plus the terminal's progress lookup
+ITEM_CODES = ("KM-PSB-016", "KM-PSB-012", "KM-TAX-001", "KM-HPF-001", "KM-HPF-002",
+              "KM-HRSS-017", "KM-HRSS-005", "KM-MEDI-001", "KM-REAL-001", "KM-CIVIL-001",
+              "KM-EXIT-009", "KM-TRAFFIC-001", "KM-CREDIT-002")
+
+
+def _catalog_items() -> tuple[tuple[str, str], ...]:
+    names = {i["code"]: i["name"] for i in build_items()}
+    return (*((code, names[code]) for code in ITEM_CODES), (PROGRESS_CODE, "办件进度查询"))
+
+
+ITEMS = _catalog_items()
 DISTRICT_NAMES = ("五华区", "盘龙区", "官渡区", "西山区", "呈贡区", "晋宁区", "东川区", "安宁市",
                   "富民县", "宜良县", "石林彝族自治县", "嵩明县", "禄劝彝族苗族自治县",
                   "寻甸回族彝族自治县")

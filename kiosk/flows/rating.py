@@ -95,6 +95,9 @@ class Rating:
         self.session.evaluated = True
         self.result.evaluation_key = key
         self.ports.outbox.deliver(key, 0)      # on its way now; the outbox keeps it till sent
+        self.ports.bus.publish("journey.evaluated", {   # the operators' figures: no person
+            "event_id": key, "item_code": self.item.code, "item_name": self.item.name,
+            "kind": rateable.kind, "level": level, "reason": reason.strip()})
         return True
 
     def later(self) -> str | None:

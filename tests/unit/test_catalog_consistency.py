@@ -93,3 +93,11 @@ def test_legal_bases_are_per_item_not_per_department(items: list[dict[str, Any]]
 def test_deferrable_materials_come_with_a_deadline(items: list[dict[str, Any]]) -> None:
     deferring = [i for i in items if any(m["deferrable"] for m in i["materials"])]
     assert deferring and all(i["deferrable_days"] > 0 for i in deferring)
+
+
+def test_the_fleet_simulator_uses_the_catalogs_codes(items: list[dict[str, Any]]) -> None:
+    from kiosk.flows.items import PROGRESS_CODE
+    from simulator.fleet_sim import ITEMS
+
+    names = {i["code"]: i["name"] for i in items}
+    assert all(names.get(code) == name for code, name in ITEMS if code != PROGRESS_CODE)
