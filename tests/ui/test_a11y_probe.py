@@ -62,7 +62,7 @@ def test_each_known_fault_is_reported_in_every_view(report: dict[str, Any]) -> N
     assert needed == {("standard", 4.5), ("high_contrast_dark", 7.0),
                       ("yellow_on_black", 7.0)}
     assert {(d["mode"], d["needed"]) for d in rules["target_size"]} == {
-        ("standard", 44), ("elderly", 60)}
+        ("standard", 44), ("elderly", 96)}
     assert {(d["mode"], d["value"]) for d in rules["text_size"]} == {
         ("standard", 12.0), ("elderly", 12.0)}
     assert rules["target_size"][0]["widget"].endswith("Button")
@@ -83,5 +83,5 @@ def test_probe_measures_the_background_behind_each_text(tmp_path: Path) -> None:
     button = by_text["开始"]
     assert (button["fg"], button["bg"]) == ("#000000", "#FFE600")
     assert button["touchable"] and button["size_dp"] == [240.0, 106.0]
-    assert by_text["办事大厅"]["font_size_dp"] == 40.0
+    assert by_text["办事大厅"]["font_size_dp"] == 48.0
     assert Path(record["screenshot"]).stat().st_size > 1000
