@@ -29,8 +29,8 @@ from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
 #: what the legend says about each drawn layer
 LEGEND_HERE = N_("圆圈：本终端位置")
-LEGEND_POINTS = N_("带编号的圆点：服务点，编号同下方列表")
-LEGEND_ITEM_POINTS = N_("带编号的圆点：可办理本事项的服务点，编号同下方列表")
+LEGEND_POINTS = N_("带编号的圆点：服务点，编号同列表")
+LEGEND_ITEM_POINTS = N_("带编号的圆点：可办理本事项的服务点，编号同列表")
 LEGEND_DISTRICTS = N_("细线：区县界线（示意）")
 LEGEND_MISSING = N_("另有 {n} 个服务点图上放不下，见列表")
 LEGEND_NEAREST = N_("图上标出最近的 {n} 个，其余见列表")
@@ -200,7 +200,7 @@ class MapScreen(KioskScreen):
             parts.append(tr(LEGEND_NEAREST).format(n=len(shown) - missing))
         elif missing:
             parts.append(tr(LEGEND_MISSING).format(n=missing))
-        self.legend = "；".join(parts)
+        self.legend = "\n".join(parts)           # one thing per line, never cut at a colon
 
     def demo(self, **state: Any) -> None:
         """The map with the nearest point's details (its real distance)."""
