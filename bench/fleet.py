@@ -1,6 +1,8 @@
-"""Fleet server benchmark: heartbeats/s accepted on loopback, dashboard overview latency.
+"""Fleet server benchmark: heartbeats/s accepted on loopback, dashboard overview latency,
+and the security figures of issue 17 (bench/fleet_security.py).
 
     python bench/fleet.py [--seconds 6] [--runs 3] [--terminals 2000] [--pg URL]
+                          [--only throughput|security]
 
 The server runs as its own process (``python -m fleet serve``) so client and server each
 get a core; the client is an asyncio keep-alive HTTP/1.1 load generator sending real,
@@ -11,6 +13,10 @@ PostgreSQL is measured when ``--pg`` or $FLEET_PG_URL is given. Then 10,000 term
 put in the store and the median time of ``GET /api/ops/overview`` (logged in, full JSON
 read) is printed; bench/fleet_ops.py adds the SQLite rate with alert grouping and webhook
 notifications on (every heartbeat paper-low).
+Security figures (medians of ``--runs``): server memory growth while ten
+clients each try to send a 300 MB body (target ≤ 20 MB), heartbeat p95 during a login
+flood of 8 threads from one address and from thousands of loopback addresses, against the
+quiet p95 (target ≤ 2×).
 """
 
 from __future__ import annotations
@@ -199,6 +205,35 @@ def overview_latency(url: str, n: int, samples: int) -> list[float]:
         stop_server(proc)
 
 
+def security_figures(runs: int, emit: Any) -> None:
+    """Memory under huge uploads, heartbeat p95 under login floods (issue 17)."""
+    import fleet_security as sec
+
+    def fresh() -> Path:
+        return Path(tempfile.mkdtemp(prefix="fleet-bench-sec-"))
+
+    def listed(results: list[dict[str, float]], key: str) -> str:
+        return ", ".join(f"{r[key]:.2f}" for r in results)
+
+    mem = sec.median_of(runs, lambda: sec.memory_under_uploads(fresh()))
+    m = mem["median"]
+    emit(f"memory, 10 clients × 300 MB bodies at once: growth median {m['growth_mb']:.1f} MB "
+         f"({m['before_mb']:.0f} → {m['peak_mb']:.0f} MB; runs: "
+         f"{listed(mem['runs'], 'growth_mb')}; {m['accepted_mb']:.0f} MB left the clients "
+         "before refusal; target ≤ 20 MB)")
+    for spread, label in ((False, "one address"), (True, "spread over 127.0.0.0/8")):
+
+        def measure(spread: bool = spread) -> dict[str, float]:
+            return sec.heartbeat_p95_under_login_flood(fresh(), spread=spread)
+
+        flood = sec.median_of(runs, measure)
+        f = flood["median"]
+        emit(f"heartbeat p95, login flood 8 threads ({label}): median "
+             f"{f['flood_p95_ms']:.1f} ms vs quiet {f['quiet_p95_ms']:.1f} ms = "
+             f"{f['ratio']:.2f}× (runs: {listed(flood['runs'], 'ratio')}; "
+             f"{f['login_attempts']:.0f} login attempts answered; target ≤ 2×)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
@@ -207,6 +242,8 @@ def main() -> int:
     parser.add_argument("--conns", type=int, default=64)
     parser.add_argument("--pg", default=os.environ.get("FLEET_PG_URL"))
     parser.add_argument("--out", help="also write the figures to this file")
+    parser.add_argument("--only", choices=["throughput", "security"],
+                        help="only these figures")
     args = parser.parse_args()
     lines: list[str] = []
 
@@ -219,6 +256,12 @@ def main() -> int:
     emit(f"fleet bench: {os.cpu_count()} cores, {args.terminals} terminals, "
          f"{args.conns} connections, {args.runs} runs × {args.seconds:.0f} s, "
          f"load average before {os.getloadavg()[0]:.1f}")
+    if args.only != "throughput":
+        security_figures(args.runs, emit)
+    if args.only == "security":
+        if args.out:
+            Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return 0
     stores = [("SQLite", sqlite_url)] + ([("PostgreSQL", args.pg)] if args.pg else [])
     for name, url in stores:
         rates = heartbeat_rate(url, args)

@@ -4,14 +4,21 @@
   operator add NAME --role R  create/replace an operator account (password from
                               $FLEET_PASSWORD, or asked for)
   operator list | disable NAME
-  token create [--uses N]     print a new terminal enrolment token
+  token create [--uses N] [--terminal ID]
+                              print a new terminal enrolment token (single-use, 7 days;
+                              --terminal: may re-enrol that id without approval, 1 day)
+  enrol-requests list | approve ID | refuse ID
+                              re-enrolments of known ids waiting for an operator
+  secrets reseal              seal terminal secrets with the first key of --key-file
   location import FILE [--check] | list
                               terminal locations, districts and paper-round depots
                               (CSV, TOML or JSON; see fleet/locations.py)
   usage-csv [--from D --to D] usage statistics as CSV on stdout
   retention [--keep-raw-days] fold old raw heartbeats into hourly rows now
 
-Every command takes ``--db URL`` (default $FLEET_DB_URL, else sqlite:///var/fleet/fleet.db).
+Every command takes ``--db URL`` (default $FLEET_DB_URL, else sqlite:///var/fleet/fleet.db)
+and ``--key-file PATH`` (the key sealing terminal secrets; default $FLEET_KEY_FILE, else
+beside the SQLite file — see docs/security.md).
 """
 
 from __future__ import annotations
@@ -28,8 +35,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 def _engine(args: argparse.Namespace) -> Engine:
     from fleet.db import make_engine
+    from fleet.secretbox import bind, load_box
 
-    return make_engine(args.db)
+    engine = make_engine(args.db)
+    if getattr(args, "key_file", None):
+        bind(engine, load_box(args.key_file, args.db))
+    return engine
+
+
+def _read_secret_file(path: str | None, env: str) -> str | None:
+    """A secret from a file (first line) or an environment variable."""
+    if path:
+        with open(path, encoding="utf-8") as f:
+            return f.readline().strip() or None
+    return os.environ.get(env) or None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -46,6 +65,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          offline_after_s=args.offline_after),
         interval_s=args.interval, keep_raw_s=args.keep_raw_days * 86400.0,
         enrol_token=args.enrol_token, secure_cookies=args.secure_cookies,
+        production=not args.dev, key_file=args.key_file,
+        metrics_token=_read_secret_file(args.metrics_token_file, "FLEET_METRICS_TOKEN"),
+        enrol_token_uses=None if args.enrol_token_uses == 0 else args.enrol_token_uses,
+        enrol_token_ttl_s=args.enrol_token_hours * 3600.0,
         alerting=load_alerting(args.alerting) if args.alerting else AlertingConfig(),
     )
     app = create_app(config)
@@ -83,8 +106,39 @@ def cmd_token(args: argparse.Namespace) -> int:
     from fleet.terminals import create_enrol_token
 
     uses = None if args.uses == 0 else args.uses
+    if uses is None and not args.terminal:
+        print("fleet: warning: an unlimited token enrols any number of new terminals until it "
+              "expires; prefer --uses N", file=sys.stderr)
     print(create_enrol_token(_engine(args), label=args.label, uses=uses,
-                             ttl_s=args.days * 86400.0))
+                             ttl_s=args.days * 86400.0, terminal_id=args.terminal))
+    return 0
+
+
+def cmd_enrol_requests(args: argparse.Namespace) -> int:
+    """List, approve or refuse re-enrolment requests."""
+    from fleet import enrolment
+
+    engine = _engine(args)
+    if args.action == "list":
+        for r in enrolment.list_requests(engine, None if args.all else "pending"):
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(r["requested_at"]))
+            print(f"{r['id']}\t{r['terminal_id']}\t{r['status']}\t{when}\t"
+                  f"from {r['remote'] or '?'}\ttoken {r['token_label']}")
+        return 0
+    if args.id is None:
+        raise SystemExit("fleet: request id required")
+    actor = f"cli:{os.environ.get('USER', 'unknown')}"
+    tid = enrolment.decide(engine, args.id, args.action == "approve", actor)
+    print(f"fleet: request {args.id} for {tid} {args.action}d", file=sys.stderr)
+    return 0
+
+
+def cmd_secrets(args: argparse.Namespace) -> int:
+    """Seal terminal secrets with the current key."""
+    from fleet.secretbox import reseal_terminal_secrets
+
+    n = reseal_terminal_secrets(_engine(args))
+    print(f"fleet: {n} terminal secrets sealed with the current key", file=sys.stderr)
     return 0
 
 
@@ -138,13 +192,26 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=os.environ.get("FLEET_DB_URL"),
                         help="SQLAlchemy URL (default: embedded SQLite under var/fleet/)")
+    parser.add_argument("--key-file", default=os.environ.get("FLEET_KEY_FILE"),
+                        help="key sealing terminal secrets (default: $FLEET_KEY_FILE, else "
+                             "fleet.key beside the SQLite file)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the fleet server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
     serve.add_argument("--enrol-token", default=os.environ.get("FLEET_ENROL_TOKEN"),
-                       help="also accept this reusable enrolment token ($FLEET_ENROL_TOKEN)")
+                       help="also accept this enrolment token ($FLEET_ENROL_TOKEN) for new "
+                            "terminal ids; see --enrol-token-uses/-hours")
+    serve.add_argument("--enrol-token-uses", type=int, default=1,
+                       help="how many terminals --enrol-token may enrol (0 = unlimited)")
+    serve.add_argument("--enrol-token-hours", type=float, default=24.0,
+                       help="validity of --enrol-token from its first start")
+    serve.add_argument("--dev", action="store_true",
+                       help="development mode: /openapi.json and /docs, /metrics without token")
+    serve.add_argument("--metrics-token-file",
+                       help="file whose first line is the bearer token /metrics requires "
+                            "(or $FLEET_METRICS_TOKEN); without one /metrics is closed")
     serve.add_argument("--interval", type=float, default=30.0, help="heartbeat interval hint")
     serve.add_argument("--offline-after", type=float, default=90.0,
                        help="seconds without heartbeat before a terminal is offline")
@@ -169,7 +236,18 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--uses", type=int, default=1, help="how many terminals (0 = unlimited)")
     token.add_argument("--days", type=float, default=7.0, help="validity in days")
     token.add_argument("--label", default="")
+    token.add_argument("--terminal", help="issue the token for this terminal id (re-enrolment)")
     token.set_defaults(handler=cmd_token)
+
+    req = sub.add_parser("enrol-requests", help="re-enrolments waiting for approval")
+    req.add_argument("action", choices=["list", "approve", "refuse"])
+    req.add_argument("id", nargs="?", type=int)
+    req.add_argument("--all", action="store_true", help="list decided requests too")
+    req.set_defaults(handler=cmd_enrol_requests)
+
+    sec = sub.add_parser("secrets", help="terminal secrets at rest")
+    sec.add_argument("action", choices=["reseal"])
+    sec.set_defaults(handler=cmd_secrets)
 
     loc = sub.add_parser("location", help="terminal locations, districts, depots")
     loc.add_argument("action", choices=["import", "list"])
@@ -185,8 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
     ret = sub.add_parser("retention", help="fold old raw heartbeats into hourly rows")
     ret.add_argument("--keep-raw-days", type=float, default=7.0)
     ret.set_defaults(handler=cmd_retention)
-    for command in (serve, op, token, csv_cmd, ret, loc):  # `--db` also after the command name
+    for command in (serve, op, token, csv_cmd, ret, req, sec, loc):  # also after the command name
         command.add_argument("--db", default=argparse.SUPPRESS, help="SQLAlchemy URL")
+        command.add_argument("--key-file", default=argparse.SUPPRESS,
+                             help="key sealing terminal secrets")
     return parser
 
 

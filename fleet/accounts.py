@@ -1,9 +1,9 @@
-"""Operator accounts: scrypt-hashed passwords, roles, signed session tokens, the audit log.
+"""Operator accounts: scrypt-hashed passwords, roles, the audit log.
 
 Roles are ordered: ``viewer`` (look), ``operator`` (also acknowledge alerts and send remote
-commands), ``admin`` (also manage accounts and enrolment tokens). Session tokens are
-stateless (HMAC over user, role and expiry with a key kept in the store), so any server
-replica can check them.
+commands), ``admin`` (also manage accounts and enrolment tokens). Sessions are kept in the
+store (fleet/sessions.py), so logout and a password change end them at once on every
+replica (the stateless HMAC tokens of older versions are no longer accepted).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -19,11 +18,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from fleet.db import audit, operators, settings
+from fleet.db import audit, operators
 
 ROLES = ("viewer", "operator", "admin")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-SESSION_TTL_S = 12 * 3600
 
 
 def hash_password(password: str) -> str:
@@ -81,6 +79,7 @@ def create_operator(engine: Engine, username: str, password: str, role: str) -> 
                 created_at=time.time(), disabled=False,
             )
         )
+        _end_sessions(conn, username)  # a replaced password ends the old sessions at once
 
 
 def list_operators(engine: Engine) -> list[dict[str, Any]]:
@@ -99,7 +98,14 @@ def disable_operator(engine: Engine, username: str) -> bool:
         result = conn.execute(
             update(operators).where(operators.c.username == username).values(disabled=True)
         )
+        _end_sessions(conn, username)
         return result.rowcount == 1
+
+
+def _end_sessions(conn: Connection, username: str) -> None:
+    from fleet.security_schema import operator_sessions
+
+    conn.execute(operator_sessions.delete().where(operator_sessions.c.username == username))
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Operator | None:
@@ -109,41 +115,6 @@ def authenticate(engine: Engine, username: str, password: str) -> Operator | Non
     if row is None or row.disabled or not check_password(password, row.pw_hash):
         return None
     return Operator(row.username, row.role)
-
-
-def session_key(engine: Engine) -> bytes:
-    """The store-wide session signing key (created on first use)."""
-    with engine.begin() as conn:
-        row = conn.execute(select(settings.c.value).where(settings.c.key == "session_key")).first()
-        if row is None:
-            value = secrets.token_hex(32)
-            conn.execute(settings.insert().values(key="session_key", value=value))
-            return value.encode()
-        return str(row[0]).encode()
-
-
-def make_session(key: bytes, op: Operator, now: float | None = None) -> str:
-    """A signed session token for ``op``."""
-    expires = int((time.time() if now is None else now) + SESSION_TTL_S)
-    payload = base64.urlsafe_b64encode(json.dumps([op.username, op.role, expires]).encode())
-    sig = hmac.new(key, payload, hashlib.sha256).hexdigest()
-    return f"{payload.decode()}.{sig}"
-
-
-def read_session(key: bytes, token: str | None, now: float | None = None) -> Operator | None:
-    """The operator of a valid, unexpired token, else None."""
-    if not token or "." not in token:
-        return None
-    payload, sig = token.rsplit(".", 1)
-    if not hmac.compare_digest(sig, hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()):
-        return None
-    try:
-        username, role, expires = json.loads(base64.urlsafe_b64decode(payload))
-    except (ValueError, TypeError):
-        return None
-    if expires < (time.time() if now is None else now):
-        return None
-    return Operator(str(username), str(role))
 
 
 def audit_log(

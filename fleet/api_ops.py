@@ -12,15 +12,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy import desc, select
 
-from fleet import accounts, alerts, commands, stats, terminals
+from fleet import accounts, alerts, commands, enrolment, sessions, stats, terminals
 from fleet.context import FleetContext
-from fleet.db import operators, screenshots
+from fleet.db import screenshots
 
-COOKIE = "fleet_session"
+COOKIE = sessions.COOKIE
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -37,42 +37,10 @@ def install(app: FastAPI, ctx: FleetContext) -> Need:
     offline_after = ctx.config.rules.offline_after_s
 
     def need(request: Request, role: str) -> accounts.Operator:
-        op = accounts.read_session(ctx.session_key, request.cookies.get(COOKIE))
-        if op is None:
-            raise HTTPException(401, "please log in")
-        with ctx.engine.connect() as conn:
-            row = conn.execute(select(operators.c.role, operators.c.disabled)
-                               .where(operators.c.username == op.username)).first()
-        if row is None or row.disabled:
-            raise HTTPException(401, "account disabled")
-        op = accounts.Operator(op.username, row.role)
-        if not accounts.role_allows(op.role, role):
-            raise HTTPException(403, f"needs role {role}")
-        if request.method == "POST" and not request.headers.get(
-                "content-type", "").startswith("application/json"):
-            raise HTTPException(415, "JSON body required")
-        return op
+        # server-side sessions (fleet/sessions.py): logout and password changes end them
+        return sessions.require(ctx.engine, request, role)
 
-    @app.post("/api/ops/login")
-    def login(payload: dict[str, Any]) -> Response:
-        user, password = str(payload.get("username", "")), str(payload.get("password", ""))
-        op = accounts.authenticate(ctx.engine, user, password)
-        with ctx.engine.begin() as conn:
-            accounts.audit_log(conn, user[:64] or "?", "login",
-                               result="ok" if op else "refused")
-        if op is None:
-            return _json({"error": "用户名或密码错误 wrong username or password"}, 401)
-        resp = _json({"username": op.username, "role": op.role})
-        resp.set_cookie(COOKIE, accounts.make_session(ctx.session_key, op), httponly=True,
-                        samesite="strict", secure=ctx.config.secure_cookies,
-                        max_age=accounts.SESSION_TTL_S)
-        return resp
-
-    @app.post("/api/ops/logout")
-    def logout() -> Response:
-        resp = _json({"ok": True})
-        resp.delete_cookie(COOKIE)
-        return resp
+    # login, logout and password changes: fleet/api_security.py
 
     @app.get("/api/ops/me")
     def me(request: Request) -> Response:
@@ -181,12 +149,14 @@ def install(app: FastAPI, ctx: FleetContext) -> Need:
     @app.post("/api/ops/enrol-tokens")
     def create_token(request: Request, payload: dict[str, Any]) -> Response:
         op = need(request, "admin")
-        uses = payload.get("uses", 1)
-        token = terminals.create_enrol_token(ctx.engine, label=str(payload.get("label", "")),
-                                             uses=uses if isinstance(uses, int) else 1)
-        with ctx.engine.begin() as conn:
-            accounts.audit_log(conn, op.username, "enrol_token.create", detail=str(uses),
-                               result="ok")
+        uses, tid = payload.get("uses", 1), payload.get("terminal_id")
+        try:  # single-use and expiring by default; audited by fleet.enrolment
+            token = enrolment.create_token(
+                ctx.engine, label=str(payload.get("label", ""))[:100],
+                uses=uses if isinstance(uses, int) and not isinstance(uses, bool) else 1,
+                terminal_id=tid if isinstance(tid, str) and tid else None, actor=op.username)
+        except enrolment.EnrolmentError as exc:
+            return _json({"error": str(exc)}, exc.status)
         return _json({"token": token})
 
     return need

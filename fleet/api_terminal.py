@@ -1,9 +1,13 @@
 """The terminals' HTTP API: enrolment, signed heartbeats (pull commands, push results), screenshots.
 
-``POST /api/v1/enrol``      {token, terminal_id, name?, district?, address?} → {secret, interval}
+``POST /api/v1/enrol``      {token, terminal_id, secret?, name?, district?, address?}
+                            → {status, interval} (fleet/api_security.py, fleet/enrolment.py)
 ``POST /api/v1/heartbeat``  signed {heartbeats: [...], usage: [...], results: [...]}
                             → {accepted, commands: [{id, kind, args}], interval}
-``POST /api/v1/screenshot`` signed PNG body → {screenshot_id}
+``POST /api/v1/screenshot`` signed PNG → {screenshot_id} (only when asked: fleet/screenshots.py)
+Signature headers are checked (format, freshness, known terminal) before the body is read;
+bodies are capped while they stream (fleet/limits.py); each nonce is accepted once
+(fleet/replay.py), so a replayed request gets 401 and never a command.
 Unknown terminals and bad signatures get 401 with a ``reason`` (see fleet/refused.py: the
 terminal lands in the operators' refused list); malformed bodies 400; a store failure 503.
 """
@@ -12,23 +16,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from fleet import replay
+from fleet import screenshots as shots
 from fleet.context import FleetContext
-from fleet.db import screenshots
 from fleet.ingest import Answer, Submission
-from fleet.protocol import ENROL_PATH, HEARTBEAT_PATH, SCREENSHOT_PATH, SignatureError, verify
+from fleet.limits import MAX_SAFE_INT, BodyRefused, parse_json, read_body
+from fleet.protocol import HEARTBEAT_PATH, SCREENSHOT_PATH, SignatureError, check_headers, verify
 from fleet.rules import InvalidHeartbeat, validate_heartbeat
 from fleet.stats import validate_usage
-from fleet.terminals import EnrolmentError, enrol
 
-MAX_BODY = 2 * 1024 * 1024
-MAX_PNG = 5 * 1024 * 1024
 MAX_BACKLOG = 20_000
 
 
@@ -47,11 +49,31 @@ class _Rejected(Exception):
         self.status, self.reason = status, reason
 
 
-async def _authenticate(ctx: FleetContext, request: Request, body: bytes) -> str:
-    terminal_id = request.headers.get("x-terminal-id", "")
+Ident = tuple[str, str, int, str]  # terminal id, secret, timestamp, nonce
+
+
+async def _identify(ctx: FleetContext, request: Request) -> Ident:
+    """What can be checked before the body is read: header format, freshness, the terminal."""
+    try:
+        terminal_id, ts, nonce = check_headers(request.headers)
+    except SignatureError as exc:
+        reason = "unknown_terminal" if "Terminal-Id" in str(exc) else "bad_signature"
+        raise _Rejected(401, reason, str(exc)) from exc
     secret = await ctx.secrets.get(terminal_id)
     if secret is None:
         raise _Rejected(401, "unknown_terminal", "unknown terminal")
+    return terminal_id, secret, ts, nonce
+
+
+async def _body(request: Request) -> bytes:
+    try:
+        return await read_body(request)
+    except BodyRefused as exc:
+        raise _Rejected(exc.status, "too_large", str(exc)) from exc
+
+
+async def _authenticate(ctx: FleetContext, request: Request, body: bytes, ident: Ident) -> str:
+    terminal_id, secret = ident[0], ident[1]
     try:
         verify(secret, request.method, request.scope["path"], request.headers, body)
     except SignatureError as exc:
@@ -67,9 +89,9 @@ async def _authenticate(ctx: FleetContext, request: Request, body: bytes) -> str
 
 def _parse_submission(terminal_id: str, body: bytes) -> Submission:
     try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise _Rejected(400, "bad_body", "body is not JSON") from exc
+        data = parse_json(body)
+    except BodyRefused as exc:
+        raise _Rejected(400, "bad_body", str(exc)) from exc
     if not isinstance(data, dict):
         raise _Rejected(400, "bad_body", "body must be an object")
     hbs, usage, results = data.get("heartbeats", []), data.get("usage", []), data.get("results", [])
@@ -82,8 +104,9 @@ def _parse_submission(terminal_id: str, body: bytes) -> Submission:
         clean_usage = [validate_usage(u) for u in usage]
         clean_results = []
         for res in results:
-            if not isinstance(res, dict) or not isinstance(res.get("id"), int):
-                raise ValueError("each result needs an integer id")
+            if not isinstance(res, dict) or isinstance(res.get("id"), bool) or not (
+                    isinstance(res.get("id"), int) and 0 < res["id"] <= MAX_SAFE_INT):
+                raise ValueError("each result needs a positive integer id")
             clean_results.append({"id": res["id"], "ok": bool(res.get("ok")),
                                   "result": res.get("result", {})})
     except (InvalidHeartbeat, ValueError) as exc:
@@ -104,28 +127,13 @@ def _refusal(ctx: FleetContext, request: Request, exc: _Rejected) -> Response:
 def install(app: FastAPI, ctx: FleetContext) -> None:
     """Add the terminal routes to ``app``."""
 
-    @app.post(ENROL_PATH)
-    def enrol_terminal(payload: dict[str, Any]) -> Response:
-        try:
-            secret = enrol(
-                ctx.engine, str(payload.get("token", "")), str(payload.get("terminal_id", "")),
-                name=str(payload.get("name", "")), district=str(payload.get("district", "")),
-                address=str(payload.get("address", "")),
-            )
-        except EnrolmentError as exc:
-            ctx.reject("enrolment")
-            return _error(403, str(exc))
-        ctx.secrets.forget(str(payload.get("terminal_id", "")))
-        return _json(200, {"terminal_id": payload["terminal_id"], "secret": secret,
-                           "interval": ctx.config.interval_s})
-
     async def heartbeat(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return _error(413, "body too large")
         try:
-            terminal_id = await _authenticate(ctx, request, body)
+            ident = await _identify(ctx, request)
+            body = await _body(request)
+            terminal_id = await _authenticate(ctx, request, body, ident)
             sub = _parse_submission(terminal_id, body)
+            sub.nonce = (ident[3], replay.expiry_of(ident[2]))
         except _Rejected as exc:
             ctx.reject(exc.reason)
             return _refusal(ctx, request, exc)
@@ -150,27 +158,28 @@ def install(app: FastAPI, ctx: FleetContext) -> None:
             return _error(503, "store busy, retry later")
         if isinstance(answer, BaseException):
             return _error(503, "store unavailable, retry later")
+        if answer.get("replayed"):  # only a copy of an earlier request can be this: counted
+            ctx.reject("replayed")  # (fleet_requests_rejected_total), not blamed on the terminal
+            return _json(401, {"error": "request replayed", "reason": "other"})
         return _json(200, answer)
 
     async def screenshot(request: Request) -> Response:
-        body = await request.body()
         try:
-            terminal_id = await _authenticate(ctx, request, body)
+            ident = await _identify(ctx, request)
+            body = await _body(request)
+            terminal_id = await _authenticate(ctx, request, body, ident)
         except _Rejected as exc:
             ctx.reject(exc.reason)
             return _refusal(ctx, request, exc)
-        if len(body) > MAX_PNG or not body.startswith(b"\x89PNG\r\n\x1a\n"):
-            return _error(400, "body must be a PNG image of at most 5 MB")
-
-        def store() -> int:
-            with ctx.engine.begin() as conn:
-                result = conn.execute(screenshots.insert().values(
-                    terminal_id=terminal_id, ts=time.time(), png=body))
-                key = result.inserted_primary_key
-                assert key is not None
-                return int(key[0])
-
-        shot_id = await run_in_threadpool(store)
+        if not await run_in_threadpool(replay.claim_one, ctx.engine, terminal_id, ident[3],
+                                       ident[2]):
+            ctx.reject("replayed")
+            return _json(401, {"error": "request replayed", "reason": "other"})
+        try:
+            shot_id = await run_in_threadpool(shots.store, ctx.engine, terminal_id, body)
+        except shots.ScreenshotRefused as exc:
+            ctx.reject("unsolicited_screenshot" if exc.status == 403 else "bad_body")
+            return _error(exc.status, str(exc))
         return JSONResponse({"screenshot_id": shot_id})
 
     # plain Starlette routes: the hot path skips FastAPI's dependency machinery

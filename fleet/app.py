@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import Engine
 
@@ -25,15 +25,15 @@ from fleet import (
     push,
     refused,
 )
-from fleet.accounts import session_key
 from fleet.context import FleetConfig, FleetContext
 from fleet.db import make_engine
 from fleet.districts import map_svg
+from fleet.enrolment import create_token
 from fleet.ingest import Ingestor
 from fleet.metrics import CONTENT_TYPE, FleetCollector, make_registry, render
 from fleet.metrics_ops import OpsCollector
 from fleet.ops_loop import OpsLoop
-from fleet.terminals import create_enrol_token
+from fleet.security import harden, metrics_allowed
 
 WEB = Path(__file__).with_name("web")
 STATIC = {"app.js": "text/javascript", "views.js": "text/javascript", "style.css": "text/css",
@@ -51,10 +51,12 @@ def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
         retention_interval_s=config.retention_interval_s, keep_raw_s=config.keep_raw_s,
         interval_hint_s=config.interval_s,
     )
-    ctx = FleetContext(config, engine, ingestor, session_key(engine))
-    if config.enrol_token:
-        create_enrol_token(engine, label="server --enrol-token", uses=None, ttl_s=None,
-                           token=config.enrol_token)
+    ctx = FleetContext(config, engine, ingestor)
+    if config.enrol_token:  # expiring, limited uses, not re-armed by a restart
+        create_token(engine, label="server --enrol-token", uses=config.enrol_token_uses,
+                     ttl_s=config.enrol_token_ttl_s, token=config.enrol_token,
+                     actor="server --enrol-token", replace=False)
+
     ops = OpsLoop(engine, ctx.refused, config.alerting)
     hub = push.PushHub(engine, config.rules.offline_after_s, config.push_interval_s)
     registry = make_registry(FleetCollector(
@@ -74,7 +76,10 @@ def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
             ops.stop()
             ingestor.stop()
 
-    app = FastAPI(title="e办通 fleet server", lifespan=lifespan, docs_url=None, redoc_url=None)
+    dev = not config.production  # the API schema is for developers, not for the internet
+    app = FastAPI(title="e办通 fleet server", lifespan=lifespan, redoc_url=None,
+                  docs_url="/docs" if dev else None,
+                  openapi_url="/openapi.json" if dev else None)
     app.state.fleet = ctx
     app.state.ops = ops
     api_terminal.install(app, ctx)
@@ -88,8 +93,13 @@ def create_app(config: FleetConfig, engine: Engine | None = None) -> FastAPI:
     app.state.push = hub
     svg = map_svg()
 
+    harden(app, ctx)  # sealed secrets, sessions, limits, headers (fleet/security.py)
+
     @app.get("/metrics")
-    def metrics() -> Response:
+    def metrics(request: Request) -> Response:
+        if not metrics_allowed(config, request):
+            return Response("metrics need a bearer token\n", status_code=401,
+                            media_type="text/plain", headers={"WWW-Authenticate": "Bearer"})
         return Response(render(registry), media_type=CONTENT_TYPE)
 
     @app.get("/healthz")

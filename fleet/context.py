@@ -33,6 +33,12 @@ class FleetConfig:
     retention_interval_s: float = 3600.0
     enrol_token: str | None = None
     secure_cookies: bool = False
+    #: security settings (issue 17, docs/security.md)
+    production: bool = True  # False (``serve --dev``): /openapi.json and /docs, open /metrics
+    metrics_token: str | None = None  # /metrics needs "Authorization: Bearer <token>"
+    key_file: str | None = None  # the key sealing terminal secrets (fleet/secretbox.py)
+    enrol_token_uses: int | None = 1  # how many terminals the --enrol-token may enrol
+    enrol_token_ttl_s: float = 86400.0
     alerting: AlertingConfig = field(default_factory=AlertingConfig)
     push_interval_s: float = 1.0  # how often the dashboard push looks for changes
 
@@ -73,7 +79,7 @@ class FleetContext:
     """Collaborators of the request handlers."""
 
     def __init__(self, config: FleetConfig, engine: Engine, ingestor: Ingestor,
-                 session_key: bytes) -> None:
+                 session_key: bytes = b"") -> None:
         self.config = config
         self.engine = engine
         self.ingestor = ingestor

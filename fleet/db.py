@@ -194,7 +194,8 @@ def make_engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            restrict_sqlite_files(path)  # 0600: the store is for the server's account only
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -211,3 +212,14 @@ def make_engine(url: str | None = None) -> Engine:
 
     metadata.create_all(engine)
     return engine
+
+
+def restrict_sqlite_files(path: str) -> None:
+    """Create the SQLite file (and chmod its WAL/SHM companions) readable by the owner only."""
+    from fleet.storage_perms import restrict_sqlite_files as restrict
+
+    restrict(path)
+
+
+# tables added by the security work (issue 17); imported last so they share ``metadata``
+from fleet import security_schema  # noqa: E402,F401

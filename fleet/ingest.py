@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from fleet.alerts import apply_condition_changes, sweep_offline
 from fleet.commands import apply_results, expire_stale, take_pending
 from fleet.db import heartbeats, terminals, usage_events
+from fleet.replay import claim_nonces
 from fleet.rules import RuleConfig, conditions_of, encode_conditions, health_of
 from fleet.stats import downsample_and_prune, prune_screenshots
 
@@ -42,6 +43,9 @@ class Submission:
     usage: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     done: Callable[[Answer], None] = lambda _answer: None
+    #: ``(nonce, expires)`` of the signed request, claimed in the batch's transaction
+    #: (fleet/replay.py); a replay is answered ``{"replayed": True}`` and changes nothing
+    nonce: tuple[str, float] | None = None
 
 
 @dataclass
@@ -171,6 +175,8 @@ class Ingestor:
 
     def _store(self, conn: Connection, batch: list[Submission]) -> list[dict[str, Any]]:
         now = self._clock()
+        replayed = claim_nonces(conn, self._insert, [
+            None if sub.nonce is None else (sub.terminal_id, *sub.nonce) for sub in batch])
         ids = sorted({sub.terminal_id for sub in batch})
         state = {
             r.id: {"conditions": r.conditions, "errors": r.errors, "last_seq": r.last_seq}
@@ -181,7 +187,10 @@ class Ingestor:
         history: list[dict[str, Any]] = []
         changed: dict[str, dict[str, Any]] = {}
         accepted: list[int] = []
-        for sub in batch:
+        for sub, again in zip(batch, replayed, strict=True):
+            if again:
+                accepted.append(0)
+                continue
             st = state.get(sub.terminal_id)
             if st is None:
                 raise LookupError(f"unknown terminal {sub.terminal_id}")
@@ -228,11 +237,15 @@ class Ingestor:
             })
         if rows:
             conn.execute(_STATE_UPDATE, rows)
-        pending = take_pending(conn, ids, now)
+        pending = take_pending(
+            conn, sorted({s.terminal_id for s, r in zip(batch, replayed, strict=True) if not r}),
+            now)
         return [
+            {"accepted": 0, "commands": [], "interval": self._interval_hint, "replayed": True}
+            if again else
             {"accepted": n, "commands": pending.pop(sub.terminal_id, []),
              "interval": self._interval_hint}
-            for sub, n in zip(batch, accepted, strict=True)
+            for sub, n, again in zip(batch, accepted, replayed, strict=True)
         ]
 
 

@@ -37,6 +37,10 @@ class RuleConfig:
     offline_after_s: float = 90.0
 
 
+#: the largest number a heartbeat may report (2**53 - 1: exact in JSON, fits SQL BIGINT)
+MAX_REPORTED_NUMBER = 2**53 - 1
+
+
 class InvalidHeartbeat(ValueError):
     """A heartbeat that does not match the protocol (unknown keys, wrong types …)."""
 
@@ -48,8 +52,10 @@ def _short_str(value: Any, name: str, limit: int = 64) -> str:
 
 
 def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise InvalidHeartbeat(f"{name} must be a non-negative number")
+    # bounded: 1e300 or a 30-digit seq must be a 400, not an overflow in the store
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            0 <= value <= MAX_REPORTED_NUMBER):
+        raise InvalidHeartbeat(f"{name} must be a number from 0 to {MAX_REPORTED_NUMBER}")
     return int(value)
 
 

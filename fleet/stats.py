@@ -18,6 +18,17 @@ from sqlalchemy import Connection, Engine, case, func, select
 from fleet.db import heartbeat_hourly, heartbeats, screenshots, usage_events
 
 USAGE_KINDS = ("started", "completed", "abandoned")
+MAX_UNIX_TIME = 16_725_225_600  # year 2500: later times are refused, not overflowed
+#: a cell starting with one of these is a formula to spreadsheet programs
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: terminal-reported strings starting with
+    ``= + - @`` (or a tab/CR) get a leading apostrophe (OWASP CSV injection advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 CST_OFFSET_S = 8 * 3600  # days are counted in China Standard Time
 
 
@@ -41,7 +52,7 @@ def validate_usage(raw: Any) -> dict[str, Any]:
         raise ValueError("usage item_name must be a string")
     if kind not in USAGE_KINDS:
         raise ValueError(f"usage kind must be one of {', '.join(USAGE_KINDS)}")
-    if isinstance(ts, bool) or not isinstance(ts, int | float) or ts <= 0:
+    if isinstance(ts, bool) or not isinstance(ts, int | float) or not 0 < ts < MAX_UNIX_TIME:
         raise ValueError("usage ts must be a unix time")
     return {"event_id": event_id, "item_code": code, "item_name": name, "kind": kind,
             "ts": float(ts), "day": day_of(float(ts))}
@@ -105,7 +116,8 @@ def usage_csv(engine: Engine, day_from: str | None = None, day_to: str | None = 
     writer.writerow(["day", "terminal_id", "item_code", "item_name", *USAGE_KINDS])
     with engine.connect() as conn:
         for r in conn.execute(query):
-            writer.writerow([r.day, r.terminal_id, r.item_code, r.item_name,
+            writer.writerow([csv_cell(r.day), csv_cell(r.terminal_id), csv_cell(r.item_code),
+                             csv_cell(r.item_name),
                              *(int(getattr(r, k) or 0) for k in USAGE_KINDS)])
     return out.getvalue()
 

@@ -2,91 +2,53 @@
 
 Enrolment: an admin creates a one-time (or n-use) enrolment token
 (``python -m fleet token create``); a terminal presents it once to ``POST /api/v1/enrol``
-with its id and location and receives its own secret for signing every later request.
+with its id and location and its own secret for signing every later request. An id is
+bound once: see :mod:`fleet.enrolment` for re-enrolment.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 import time
 from typing import Any
 
-from sqlalchemy import Engine, desc, select, update
+from sqlalchemy import Engine, desc, select
 
+from fleet import enrolment
 from fleet.alerts import alert_row
-from fleet.db import alerts, commands, enrol_tokens, heartbeat_hourly, heartbeats, terminals
+from fleet.db import alerts, commands, heartbeat_hourly, heartbeats, terminals
+from fleet.enrolment import EnrolmentError
+
+__all__ = ["EnrolmentError", "create_enrol_token", "detail", "enrol", "overview",
+           "terminal_secret"]
 
 TERMINAL_ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
-class EnrolmentError(ValueError):
-    """Enrolment refused (bad token, bad terminal id)."""
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_enrol_token(
     engine: Engine, label: str = "", uses: int | None = 1, ttl_s: float | None = 7 * 86400,
-    token: str | None = None,
+    token: str | None = None, terminal_id: str | None = None,
 ) -> str:
-    """Create an enrolment token (``uses`` None = unlimited) and return it."""
-    token = token or secrets.token_urlsafe(18)
-    now = time.time()
-    with engine.begin() as conn:
-        conn.execute(enrol_tokens.delete().where(enrol_tokens.c.token_hash == _token_hash(token)))
-        conn.execute(
-            enrol_tokens.insert().values(
-                token_hash=_token_hash(token), label=label, created_at=now,
-                expires_at=None if ttl_s is None else now + ttl_s, uses_left=uses,
-            )
-        )
-    return token
+    """Create an enrolment token (``uses`` None = unlimited) and return it (fleet.enrolment)."""
+    return enrolment.create_token(engine, label=label, uses=uses, ttl_s=ttl_s, token=token,
+                                  terminal_id=terminal_id)
 
 
 def enrol(engine: Engine, token: str, terminal_id: str, name: str = "", district: str = "",
           address: str = "") -> str:
-    """Enrol (or re-enrol) a terminal with an enrolment token; return its new secret."""
-    if not terminal_id or len(terminal_id) > 64 or set(terminal_id) - TERMINAL_ID_CHARS:
-        raise EnrolmentError("terminal_id must be 1-64 characters of A-Z a-z 0-9 - _ .")
-    now = time.time()
-    secret = secrets.token_hex(32)
-    with engine.begin() as conn:
-        row = conn.execute(
-            select(enrol_tokens).where(enrol_tokens.c.token_hash == _token_hash(token or ""))
-        ).first()
-        if row is None or (row.expires_at is not None and row.expires_at < now):
-            raise EnrolmentError("unknown or expired enrolment token")
-        if row.uses_left is not None:
-            if row.uses_left <= 0:
-                raise EnrolmentError("enrolment token used up")
-            conn.execute(
-                update(enrol_tokens).where(enrol_tokens.c.token_hash == row.token_hash)
-                .values(uses_left=row.uses_left - 1)
-            )
-        fields = {"name": name[:200], "district": district[:64], "address": address[:300],
-                  "secret": secret}
-        existing = conn.execute(select(terminals.c.id).where(terminals.c.id == terminal_id))
-        if existing.first() is None:
-            conn.execute(terminals.insert().values(
-                id=terminal_id, enrolled_at=now, last_seq=-1, maintenance=False,
-                paper_state="unknown", devices="{}", counters="{}", errors=0,
-                health="unknown", conditions="", app_version="", uptime_s=0.0, screen="",
-                **fields,
-            ))
-        else:
-            conn.execute(update(terminals).where(terminals.c.id == terminal_id).values(**fields))
-    return secret
+    """Enrol a *new* terminal with an enrolment token; return its secret.
+
+    An id that is already enrolled needs a token issued for it (or an operator's approval
+    through the HTTP API): see :mod:`fleet.enrolment`.
+    """
+    result = enrolment.enrol(engine, token, terminal_id, name=name, district=district,
+                             address=address)
+    return result.secret
 
 
 def terminal_secret(engine: Engine, terminal_id: str) -> str | None:
     """The signing secret of an enrolled terminal, or None."""
-    with engine.connect() as conn:
-        row = conn.execute(select(terminals.c.secret).where(terminals.c.id == terminal_id)).first()
-    return None if row is None else str(row[0])
+    return enrolment.terminal_secret(engine, terminal_id)
 
 
 def effective_health(health: str, last_seen: float | None, now: float, offline_after: float) -> str:

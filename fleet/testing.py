@@ -7,6 +7,7 @@ valid heartbeat with overrides.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from fleet.db import make_engine, metadata
 from fleet.server import ServerThread
 from fleet.terminals import create_enrol_token
 
+METRICS_TOKEN = "test-metrics-token"
 PASSWORDS = {"admin": "admin-password", "operator": "operator-password",
              "viewer": "viewer-password"}
 
@@ -72,7 +74,10 @@ class FleetHarness:
 
     def __init__(self, url: str, config: FleetConfig | None = None, start: bool = True) -> None:
         self.engine = fresh_engine(url)
-        self.config = config or FleetConfig(db_url=url)
+        config = config or FleetConfig(db_url=url)
+        if config.metrics_token is None and config.production:
+            config = dataclasses.replace(config, metrics_token=METRICS_TOKEN)
+        self.config = config
         self.app = create_app(self.config, engine=self.engine)
         self.token = create_enrol_token(self.engine, uses=None)
         for role, password in PASSWORDS.items():
@@ -84,6 +89,18 @@ class FleetHarness:
     def url(self) -> str:
         """Base URL of the server."""
         return self.server.url
+
+    def token_for(self, terminal_id: str) -> str:
+        """A single-use token that may re-enrol ``terminal_id`` (fleet.enrolment)."""
+        return create_enrol_token(self.engine, label="test re-enrolment",
+                                  terminal_id=terminal_id)
+
+    def metrics(self) -> str:
+        """The ``/metrics`` text (with the harness's bearer token)."""
+        resp = requests.get(self.url + "/metrics", timeout=10, headers={
+            "Authorization": f"Bearer {self.config.metrics_token}"})
+        resp.raise_for_status()
+        return resp.text
 
     def login(self, role: str = "admin") -> requests.Session:
         """A session logged in as the account of ``role``."""

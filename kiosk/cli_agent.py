@@ -1,8 +1,12 @@
 """Telemetry agent tools: enrol this terminal at the fleet server, show the agent's buffer.
 
-    python -m kiosk agent enrol --server URL --token TOKEN --terminal-id KM-WH-001 \\
+    python -m kiosk agent enrol --server URL --token-file PATH --terminal-id KM-WH-001 \\
         [--name 名称] [--district 五华区] [--address …] [--credentials PATH]
     python -m kiosk agent status [--buffer PATH]   (exit 3 while the server refuses us)
+
+The enrolment token comes from ``--token-file PATH`` (first line; ``-`` = standard input),
+``$FLEET_ENROL_TOKEN`` or ``--token=TOKEN`` (write it with ``=``: a token may start with
+``-``; on the command line it is visible to other users in the process list).
 
 Settings default to the ``[fleet]`` and ``[terminal]`` sections of the terminal config.
 """
@@ -10,23 +14,21 @@ Settings default to the ``[fleet]`` and ``[terminal]`` sections of the terminal 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from kiosk.agent.buffer import DurableBuffer
-from kiosk.agent.client import FleetRejected, FleetUnavailable, enrol
+from kiosk.agent.client import EnrolmentPending, FleetRejected, FleetUnavailable, enrol
 from kiosk.agent.factory import DEFAULT_BUFFER, DEFAULT_CREDENTIALS
+from kiosk.config import TerminalConfig
 
 
-def _config() -> dict[str, Any]:
-    try:
-        from kiosk.config import load_config
+def _config() -> TerminalConfig:
+    from kiosk.config import load_config
 
-        return load_config()
-    except (OSError, ValueError):
-        return {}
+    return load_config()
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +36,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="agent_command", required=True)
     en = sub.add_parser("enrol", help="enrol this terminal and save its credentials")
     en.add_argument("--server", help="fleet server URL (default: [fleet] server)")
-    en.add_argument("--token", required=True, help="enrolment token from the operators")
+    en.add_argument("--token", help="enrolment token (write --token=TOKEN; prefer "
+                                    "--token-file or $FLEET_ENROL_TOKEN)")
+    en.add_argument("--token-file", help="file holding the enrolment token ('-' = stdin)")
     en.add_argument("--terminal-id", help="terminal id (default: [terminal] id)")
     en.add_argument("--name", default="")
     en.add_argument("--district", default="")
@@ -49,18 +53,31 @@ def register(parser: argparse.ArgumentParser) -> None:
 def cmd_enrol(args: argparse.Namespace) -> int:
     """Enrol and save the credentials (owner-readable only)."""
     cfg = _config()
-    fleet, terminal = cfg.get("fleet", {}), cfg.get("terminal", {})
-    server = args.server or fleet.get("server")
-    terminal_id = args.terminal_id or terminal.get("id")
+    server = args.server or cfg.fleet.server
+    terminal_id = args.terminal_id or cfg.terminal.id
     if not server or not terminal_id:
         print("agent: --server and --terminal-id are needed (or [fleet] server, [terminal] id)",
               file=sys.stderr)
         return 2
-    path = args.credentials or fleet.get("credentials") or DEFAULT_CREDENTIALS
+    path = args.credentials or cfg.fleet.credentials or DEFAULT_CREDENTIALS
     try:
-        cred = enrol(server, args.token, terminal_id, name=args.name, district=args.district,
+        token = enrol_token(args)
+    except (OSError, ValueError) as exc:
+        print(f"agent: {exc}", file=sys.stderr)
+        return 2
+    try:
+        cred = enrol(server, token, terminal_id, name=args.name, district=args.district,
                      address=args.address)
         cred.save(path)
+    except EnrolmentPending as pending:
+        try:
+            _save_pending(pending, Path(path))
+        except OSError as exc:
+            print(f"agent: enrolment failed: {exc}", file=sys.stderr)
+            return 1
+        print(f"agent: {pending.message}; credentials saved in {path} — they work once an operator "
+              f"approves (python -m fleet enrol-requests approve {pending.request_id})")
+        return 0
     except (FleetUnavailable, FleetRejected, OSError) as exc:
         print(f"agent: enrolment failed: {exc}", file=sys.stderr)
         return 1
@@ -68,9 +85,31 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+def enrol_token(args: argparse.Namespace) -> str:
+    """The enrolment token from --token-file, $FLEET_ENROL_TOKEN or --token (ValueError)."""
+    if args.token_file:
+        text = sys.stdin.readline() if args.token_file == "-" else Path(
+            args.token_file).read_text(encoding="utf-8").split("\n", 1)[0]
+        token = text.strip()
+    else:
+        token = (args.token or os.environ.get("FLEET_ENROL_TOKEN") or "").strip()
+    if not token:
+        raise ValueError("an enrolment token is needed: --token-file PATH, $FLEET_ENROL_TOKEN "
+                         "or --token=TOKEN")
+    return token
+
+
+def _save_pending(pending: EnrolmentPending, path: Path) -> None:
+    """Save the proposed credentials; keep credentials already there as ``*.previous``."""
+    if path.exists():
+        previous = path.with_name(path.name + ".previous")
+        path.replace(previous)
+    pending.credentials.save(path)
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """Print how many heartbeats, usage events and results wait to be sent."""
-    path = args.buffer or _config().get("fleet", {}).get("buffer") or DEFAULT_BUFFER
+    path = args.buffer or _config().fleet.buffer or DEFAULT_BUFFER
     if not Path(path).exists():
         print(f"agent: no buffer at {path}", file=sys.stderr)
         return 1

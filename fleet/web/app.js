@@ -33,8 +33,9 @@ const Fleet = (() => {
   }
 
   function healthChip(h) {
-    const [zh, en, color] = HEALTH[h] || HEALTH.unknown;
-    return el("span", { class: "chip chip-" + h, style: "background:" + color }, zh + " " + en);
+    // colours come from style.css (.chip-<health>): the CSP allows no inline style
+    const [zh, en] = HEALTH[h] || HEALTH.unknown;
+    return el("span", { class: "chip chip-" + (HEALTH[h] ? h : "unknown") }, zh + " " + en);
   }
 
   function when(ts) {

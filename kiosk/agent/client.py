@@ -83,13 +83,14 @@ def _answer(resp: requests.Response) -> dict[str, Any]:
     return body
 
 
-class EnrolmentPending(Exception):
+class EnrolmentPending(FleetRejected):
     """The id is already enrolled: the server parked a re-enrolment for an operator's
-    approval. ``credentials`` (with the secret this terminal proposed) work once approved."""
+    approval (HTTP 202). ``credentials`` (with the secret this terminal proposed) work once
+    approved. A :class:`FleetRejected`, so callers that only know that one stop cleanly."""
 
     def __init__(self, credentials: Credentials, request_id: int | None) -> None:
-        super().__init__(f"re-enrolment of {credentials.terminal_id} waits for an operator's "
-                         f"approval (request #{request_id})")
+        super().__init__(202, f"{credentials.terminal_id} is already enrolled; re-enrolment "
+                         f"waits for an operator's approval (request #{request_id})")
         self.credentials = credentials
         self.request_id = request_id
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -30,6 +31,11 @@ HEADER_NONCE = "X-EBT-Nonce"
 HEADER_SIGNATURE = "X-EBT-Signature"
 
 DEFAULT_MAX_SKEW_S = 300
+
+# what the headers may look like (checked before anything else; ASCII only)
+_NONCE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 def canonical_string(method: str, path_qs: str, timestamp: str, nonce: str, body: bytes) -> str:
@@ -94,6 +100,29 @@ class Verified:
     terminal_id: str
 
 
+def precheck(headers: Mapping[str, str], secrets_by_terminal: Mapping[str, str],
+             nonces: NonceWindow, now: float | None = None) -> None:
+    """What can be refused before the body is read: missing or malformed headers, an unknown
+    terminal, a stale timestamp (:class:`SignatureRejected`)."""
+    now = time.time() if now is None else now
+    terminal = headers.get(HEADER_TERMINAL, "")
+    ts = headers.get(HEADER_TIMESTAMP, "")
+    nonce = headers.get(HEADER_NONCE, "")
+    sig = headers.get(HEADER_SIGNATURE, "")
+    if not (terminal and ts and nonce and sig):
+        raise SignatureRejected("missing_signature")
+    if not all(v.isascii() for v in (terminal, ts, nonce, sig)):
+        raise SignatureRejected("malformed_signature")
+    if not (_NONCE.fullmatch(nonce) and _SIGNATURE.fullmatch(sig) and len(terminal) <= 64):
+        raise SignatureRejected("malformed_signature")
+    if terminal not in secrets_by_terminal:
+        raise SignatureRejected("unknown_terminal")
+    if not _TIMESTAMP.fullmatch(ts):
+        raise SignatureRejected("bad_timestamp")
+    if abs(now - int(ts)) > nonces.max_skew_s:
+        raise SignatureRejected("stale_timestamp")
+
+
 def verify(headers: Mapping[str, str], method: str, path_qs: str, body: bytes,
            secrets_by_terminal: Mapping[str, str], nonces: NonceWindow,
            now: float | None = None) -> Verified:
@@ -105,17 +134,20 @@ def verify(headers: Mapping[str, str], method: str, path_qs: str, body: bytes,
     sig = headers.get(HEADER_SIGNATURE, "")
     if not (terminal and ts and nonce and sig):
         raise SignatureRejected("missing_signature")
+    if not all(v.isascii() for v in (terminal, ts, nonce, sig)):
+        raise SignatureRejected("malformed_signature")  # never a TypeError in compare_digest
+    if not (_NONCE.fullmatch(nonce) and _SIGNATURE.fullmatch(sig) and len(terminal) <= 64):
+        raise SignatureRejected("malformed_signature")
     secret = secrets_by_terminal.get(terminal)
     if secret is None:
         raise SignatureRejected("unknown_terminal")
-    try:
-        ts_value = int(ts)
-    except ValueError:
-        raise SignatureRejected("bad_timestamp") from None
+    if not _TIMESTAMP.fullmatch(ts):
+        raise SignatureRejected("bad_timestamp")
+    ts_value = int(ts)
     if abs(now - ts_value) > nonces.max_skew_s:
         raise SignatureRejected("stale_timestamp")
     expected = signature(secret, method, path_qs, ts, nonce, body)
-    if not hmac.compare_digest(expected, sig.lower()):
+    if not hmac.compare_digest(expected.encode("ascii"), sig.lower().encode("ascii")):
         raise SignatureRejected("bad_signature")
     if not nonces.check_and_add(terminal, nonce, now):
         raise SignatureRejected("replayed_nonce")

@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from common.http_limits import BodyLimitMiddleware
 from simulator.platform import (
+    limits,
     routes_appointments,
     routes_cases,
     routes_citizen,
@@ -61,4 +63,7 @@ def create_app(state: PlatformState) -> FastAPI:
     app.add_middleware(SignatureMiddleware, secrets=state.terminal_secrets,
                        nonces=state.nonces)
     app.add_middleware(FaultMiddleware, faults=state.faults)
+    # outermost: bodies capped while they stream in (issue 17; simulator/platform/limits.py)
+    app.add_middleware(BodyLimitMiddleware, limit_for=limits.limit_for,
+                       error_body=limits.error_body)
     return app

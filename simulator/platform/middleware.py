@@ -14,8 +14,10 @@ import json
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
+from common.http_limits import BadJSON, loads_limited
 from kiosk.platform import signing
 from simulator.platform.faults import Faults
+from simulator.platform.limits import V1_LIMIT
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -96,15 +98,6 @@ class SignatureMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        chunks = []
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
         raw_path = scope.get("raw_path") or scope["path"].encode()
         path_qs = raw_path.decode("latin-1")
         if scope.get("query_string"):
@@ -114,12 +107,39 @@ class SignatureMiddleware:
         lowered = {name: headers.get(name.lower(), "") for name in (
             signing.HEADER_TERMINAL, signing.HEADER_TIMESTAMP, signing.HEADER_NONCE,
             signing.HEADER_SIGNATURE)}
+        try:  # refuse on the headers alone before reading a byte of the body
+            signing.precheck(lowered, self.secrets, self.nonces)
+        except signing.SignatureRejected as exc:
+            await send_json(send, 401, error_body(exc.reason, "terminal authentication failed"),
+                            [(b"connection", b"close")])
+            return
+        chunks = []
+        size = 0
+        more = True
+        while more:  # capped by BodyLimitMiddleware (simulator/platform/limits.py)
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > V1_LIMIT:
+                await send_json(send, 413, error_body("payload_too_large", "body too large"),
+                                [(b"connection", b"close")])
+                return
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
         try:
             verified = signing.verify(lowered, scope["method"], path_qs, body, self.secrets,
                                       self.nonces)
         except signing.SignatureRejected as exc:
             await send_json(send, 401, error_body(exc.reason, "terminal authentication failed"))
             return
+        if body and headers.get("content-type", "").startswith("application/json"):
+            try:
+                loads_limited(body)  # depth, NaN/Infinity, number literals: 400, never 500
+            except BadJSON as exc:
+                await send_json(send, 400, error_body("bad_request", str(exc)))
+                return
         scope.setdefault("state", {})["terminal_id"] = verified.terminal_id
         sent = False
 

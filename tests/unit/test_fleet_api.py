@@ -55,7 +55,7 @@ def test_unknown_terminal_and_bad_signatures_are_rejected(
     assert old.status_code == 401 and "window" in old.json()["error"]
     resp = requests.post(harness.url + HEARTBEAT_PATH, data=body, timeout=10)  # unsigned
     assert resp.status_code == 401
-    metrics = requests.get(harness.url + "/metrics", timeout=10).text
+    metrics = harness.metrics()
     assert 'fleet_requests_rejected_total{reason="bad_signature"} 3.0' in metrics
     assert 'fleet_requests_rejected_total{reason="unknown_terminal"} 2.0' in metrics
 
@@ -117,7 +117,7 @@ def test_metrics_and_csv(harness: FleetHarness, cred: Credentials) -> None:
               "kind": "started", "ts": 1_800_000_000}]
     client.heartbeat({"heartbeats": [heartbeat(0, paper={"state": "out", "level": 0})],
                       "usage": usage})
-    text = requests.get(harness.url + "/metrics", timeout=10).text
+    text = harness.metrics()
     assert 'fleet_terminals{state="fault"} 1.0' in text
     assert 'fleet_terminals{state="ok"} 0.0' in text
     assert 'fleet_alerts_open{kind="paper_out"} 1.0' in text
@@ -184,5 +184,4 @@ def test_server_on_postgresql(tmp_path: Path) -> None:
                                                          "result": {"items": 169}}]})
         detail = ops.get(base, timeout=10).json()
         assert detail["last_seq"] == 2 and detail["commands"][0]["status"] == "succeeded"
-        assert 'fleet_terminals{state="ok"} 1.0' in requests.get(h.url + "/metrics",
-                                                                  timeout=10).text
+        assert 'fleet_terminals{state="ok"} 1.0' in h.metrics()

@@ -68,7 +68,8 @@ def test_replaced_secret_is_listed_within_two_heartbeat_intervals(
     agent.start()
     try:
         wait_for(lambda: agent.diagnostics()["link"] == "ok", 5)
-        enrol(harness.url, harness.token, "KM-WH-007", district="五华区")  # someone else
+        # re-enrolled elsewhere (a token issued for this id: issue 17 binds an id once)
+        enrol(harness.url, harness.token_for("KM-WH-007"), "KM-WH-007", district="五华区")
         with caplog.at_level(logging.ERROR, logger="kiosk.agent"):
             took = wait_for(lambda: "KM-WH-007" in refused_rows(harness), 2 * interval)
             wait_for(lambda: agent.diagnostics()["link"] == "refused", 2 * interval)
@@ -98,14 +99,16 @@ def test_replaced_secret_is_listed_within_two_heartbeat_intervals(
 def test_recovered_after_re_enrolment_and_alert_resolves(harness: FleetHarness,
                                                           tmp_path: Path) -> None:
     enrol(harness.url, harness.token, "KM-GD-001", district="官渡区")
-    stale = enrol(harness.url, harness.token, "KM-GD-001", district="官渡区")
-    enrol(harness.url, harness.token, "KM-GD-001", district="官渡区")  # stale is now refused
+    # re-enrolments with tokens issued for this id (issue 17: an id is bound once)
+    stale = enrol(harness.url, harness.token_for("KM-GD-001"), "KM-GD-001", district="官渡区")
+    enrol(harness.url, harness.token_for("KM-GD-001"), "KM-GD-001",
+          district="官渡区")  # stale is now refused
     agent = TelemetryAgent(FleetClient(harness.url, stale), snapshot, {}, tmp_path / "b.db",
                            interval=0.3)
     agent.run_once()
     assert agent.diagnostics()["link"] == "refused"
     wait_for(lambda: "KM-GD-001" in refused_rows(harness), 3)
-    fresh = enrol(harness.url, harness.token, "KM-GD-001", district="官渡区")
+    fresh = enrol(harness.url, harness.token_for("KM-GD-001"), "KM-GD-001", district="官渡区")
     agent = TelemetryAgent(FleetClient(harness.url, fresh), snapshot, {}, tmp_path / "b.db",
                            interval=0.3)
     agent.run_once()

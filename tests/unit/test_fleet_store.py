@@ -245,7 +245,11 @@ def test_enrolment_tokens(engine: Engine) -> None:
         terminals.enrol(engine, expired, "KM-4")
     with pytest.raises(terminals.EnrolmentError):
         terminals.enrol(engine, terminals.create_enrol_token(engine), "bad id/../x")
-    again = terminals.enrol(engine, terminals.create_enrol_token(engine), "KM-1")
+    with pytest.raises(terminals.EnrolmentError, match="already enrolled"):
+        terminals.enrol(engine, terminals.create_enrol_token(engine), "KM-1")  # no takeover
+    assert terminals.terminal_secret(engine, "KM-1") == secret
+    bound = terminals.create_enrol_token(engine, terminal_id="KM-1")  # issued for this id
+    again = terminals.enrol(engine, bound, "KM-1")
     assert again != secret and terminals.terminal_secret(engine, "KM-1") == again
 
 
