@@ -31,6 +31,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.handwriting import Candidate
+from kiosk.i18n import N_
 from screens.kv_rules import load_rules_last
 from screens.widgets import EbtButton
 
@@ -153,7 +154,7 @@ class HandwritingPad(BoxLayout):
     def __init__(self, recognise: Recognise, candidate_count: int = 5,
                  candidate_height: float = dp(96), glyph_size: float = dp(48),
                  tool_height: float = dp(96), executor: Executor | None = None,
-                 labels: tuple[str, str] = ("退一笔", "重写"), **kwargs: Any) -> None:
+                 labels: tuple[str, str] = (N_("退一笔"), N_("重写")), **kwargs: Any) -> None:
         kwargs.setdefault("orientation", "vertical")
         kwargs.setdefault("spacing", dp(8))
         load_rules_last("screens/handwriting_pad.rules", RULES)

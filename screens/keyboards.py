@@ -16,28 +16,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.app import App
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
+from kiosk.i18n import N_
 from screens.kv_rules import load_rules_last
 from screens.widgets import EbtButton
 
 QWERTY_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 ROW_INDENT = (0.0, 0.5, 1.5)            # in key widths, from the left edge
-PHONE_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "删除", "0", "确认")
-BACKSPACE = "退格"
-CLEAR = "清空"
-DELETE = "删除"
-CONFIRM = "确认"
+BACKSPACE = N_("退格")
+CLEAR = N_("清空")
+DELETE = N_("删除")
+CONFIRM = N_("确认")
+PHONE_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", DELETE, "0", CONFIRM)
 
 RULES = """
 <KeyButton>:
     font_size: self.key_font_size or app.theme.body
 """
 RULES_NAME = "screens/keyboards.rules"
+
+
+def _shown(label: str) -> str:
+    """What a key shows: a letter or digit as is, a control key (退格 …) translated; the
+    key's identity (``on_key`` and ``key_<label>``) stays the Chinese message id."""
+    app = App.get_running_app()
+    return app.tr(label) if app is not None and len(label) > 1 else label
 
 
 class KeyButton(EbtButton):
@@ -56,7 +65,7 @@ class _Keyboard(BoxLayout):
         """A key was pressed."""
 
     def _key(self, label: str, font_size: float, **kwargs: Any) -> KeyButton:
-        button = KeyButton(text=label, ebt_id=f"key_{label}", key_font_size=font_size,
+        button = KeyButton(text=_shown(label), ebt_id=f"key_{label}", key_font_size=font_size,
                            **kwargs)
         button.bind(on_release=lambda _b: self.dispatch("on_key", label))
         return button
@@ -119,7 +128,8 @@ class PhoneKeypad(GridLayout):
         self.keys: dict[str, KeyButton] = {}
         for label in PHONE_KEYS:
             label = left_key if label == DELETE else label
-            button = KeyButton(text=label, ebt_id=f"key_{label}", key_font_size=font_size,
+            button = KeyButton(text=_shown(label), ebt_id=f"key_{label}",
+                               key_font_size=font_size,
                                kind="primary" if label == CONFIRM else "plain")
             button.bind(on_release=lambda _b, k=label: self.dispatch("on_key", k))
             self.keys[label] = button

@@ -22,17 +22,21 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.appearance import WINDOW_TITLE
 from kiosk.crashloop import UNIT, cause_from_log, journal_lines
 from kiosk.faults import FaultLog
+from kiosk.i18n import N_
 from kiosk.logs import setup_logging
 from kiosk.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
-TITLE = "暂停服务  Out of service"
-BODY = ("本机暂时无法办理业务，运维人员已收到通知。\n"
-        "请前往附近的政务服务大厅或其他自助终端办理。\n\n"
-        "This terminal is out of service; the operators have been told.\n"
-        "Please use another terminal or the nearest service hall.")
+#: bilingual on purpose: this page needs nothing but the display (no translator, no font
+#: switch), so both languages are written out; N_ only marks them for the catalogs
+TITLE = N_("暂停服务  Out of service")
+BODY = N_("本机暂时无法办理业务，运维人员已收到通知。\n"
+          "请前往附近的政务服务大厅或其他自助终端办理。\n\n"
+          "This terminal is out of service; the operators have been told.\n"
+          "Please use another terminal or the nearest service hall.")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -124,7 +128,7 @@ def _run(args: argparse.Namespace) -> int:
                                  font_size="24sp", size_hint_y=0.2))
             return box
 
-    app = OutOfServiceApp(title="e办通")
+    app = OutOfServiceApp(title=WINDOW_TITLE)
     feed(app, watchdog, status=f"out of service: {cause}"[:200])
     agent = _agent(config, base, faults, lambda: Clock.schedule_once(lambda _dt: app.stop()))
     if agent is not None:
