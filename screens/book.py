@@ -76,7 +76,7 @@ class BookScreen(KioskScreen):
                                ebt_id=f"cancel_booking_{booking.booking_no}", height=height)
             cancel.bind(on_release=lambda _b, n=booking.booking_no: self._cancel(n))
             mine.add_widget(cancel)
-        for choice in state.venues[:6]:
+        for choice in state.venues[:3 if app.theme.mode == "elderly" else 6]:
             chosen = state.venue is not None and state.venue.venue.id == choice.venue.id
             text = f"{choice.venue.name}  {choice.km:.1f} km" if choice.km else choice.venue.name
             button = EbtButton(text=text, ebt_id=f"venue_{choice.venue.id}", selected=chosen,
@@ -97,10 +97,10 @@ class BookScreen(KioskScreen):
                 continue
             for slot in d.slots:
                 picked = hold is not None and (hold.date, hold.start) == (d.date, slot.start)
-                button = EbtButton(text=f"{slot.start}-{slot.end}\n" + app.tr("余") +
+                button = EbtButton(text=f"{slot.start}-{slot.end}  " + app.tr("余") +
                                    f" {slot.left}", ebt_id=f"slot_{d.date}_{slot.start[:2]}"
                                    f"{slot.start[3:]}", disabled=slot.left == 0,
-                                   selected=picked, size_hint_y=None, height=height * 1.2)
+                                   selected=picked, size_hint_y=None, height=height)
                 button.bind(on_release=lambda _b, x=d.date, t=slot.start: self._slot(x, t))
                 slots.add_widget(button)
         self.held = f"{hold.date} {hold.start}-{hold.end}" if hold is not None else ""
