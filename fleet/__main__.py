@@ -74,6 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(config)
     print(f"fleet: serving on http://{args.host}:{args.port}/ (store: {args.db or 'sqlite'})",
           file=sys.stderr)
+    print(f"fleet: {config.alerting.summary()}", file=sys.stderr)
     serve_forever(app, args.host, args.port)
     return 0
 

@@ -95,6 +95,16 @@ class AlertingConfig:
         """Seconds an operator has to acknowledge a group of ``severity``."""
         return self.ack_critical_s if severity == "critical" else self.ack_warning_s
 
+    def summary(self) -> str:
+        """One line for the server's start-up log: settings and counts, no addresses."""
+        emails = sum(len(r.email) for r in self.routes)
+        hooks = sum(len(r.webhook) for r in self.routes)
+        told = "nobody is notified" if not emails + hooks else (
+            f"{emails} email and {hooks} webhook targets")
+        return (f"alerting: groups wait {self.group_wait_s:g} s, acknowledge within "
+                f"{self.ack_critical_s:g} s (critical) / {self.ack_warning_s:g} s (warning), "
+                f"{self.first_role} then {self.second_role}; {told}")
+
     def targets(self, role: str) -> list[tuple[str, str]]:
         """``(channel, target)`` pairs of ``role``."""
         out: list[tuple[str, str]] = []

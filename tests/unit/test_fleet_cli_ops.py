@@ -40,7 +40,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return apps
 
 
-def test_serve_alerting_toml_and_json(tmp_path: Path, served: list[Any]) -> None:
+def test_serve_alerting_toml_and_json(tmp_path: Path, served: list[Any],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
     db = f"sqlite:///{tmp_path}/fleet.db"
     toml_file = tmp_path / "alerting.toml"
     toml_file.write_text(ALERTING_TOML, encoding="utf-8")
@@ -52,6 +53,10 @@ def test_serve_alerting_toml_and_json(tmp_path: Path, served: list[Any]) -> None
     assert cfg.targets("manager") == [("email", "manager@example.gov.cn")]
     assert cfg.dashboard_url == "https://fleet.example.gov.cn/"
     assert served[-1].state.ops is not None
+    err = capsys.readouterr().err  # what was loaded, without the addresses
+    assert ("alerting: groups wait 5 s, acknowledge within 600 s (critical) / 3600 s "
+            "(warning), duty then manager; 1 email and 1 webhook targets") in err
+    assert "example.gov.cn" not in err and "127.0.0.1:9" not in err
 
     json_file = tmp_path / "alerting.json"
     json_file.write_text(json.dumps({"grouping": {"ack_warning_s": 120},
