@@ -75,9 +75,21 @@ class Rating:
         """Offer the evaluation: once per visit, when something is there to rate."""
         if self.session.evaluated:
             return False
-        if self.result.rateable is None and self.item.flow == "guide":
-            self.register("guide")
+        if self.result.rateable is None:
+            self._register_done()
         return self.result.rateable is not None
+
+    def _register_done(self) -> None:
+        """A guide read, a booking made or a payment done: registered when it is rated."""
+        booking = getattr(self.result, "booking", None)
+        payment = getattr(self.result, "payment", None)
+        if self.item.flow == "guide":
+            self.register("guide")
+        elif booking is not None:
+            self.register("appointment", str(getattr(booking, "booking_no", "") or "")[:64])
+        elif payment is not None and getattr(payment, "paid", False):
+            order = getattr(payment, "order", None)
+            self.register("payment", str(getattr(order, "pay_code", "") or "")[:64])
 
     def evaluate(self, level: int, reason: str) -> bool:
         """Queue the rating durably (a bad one needs a reason: False without one)."""

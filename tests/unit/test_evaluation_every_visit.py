@@ -112,3 +112,23 @@ def test_case_numbers_are_not_serial(server: PlatformServer) -> None:
                      (first, "guide", "X", "X", "X", "", "T", "", "", "k-serial", 0.0))
         second = fresh_number(conn, "20261121", lambda _n: next(draws))
     assert first.endswith("000007") and second.endswith("123456")   # a taken number is skipped
+
+
+def test_an_appointment_is_rated_by_its_booking(ports: FlowPorts) -> None:
+    from kiosk.appointments.booking import BookingDesk
+    from kiosk.platform.money_client import MoneyClient
+
+    ports.booking = BookingDesk(MoneyClient(ports.platform), 25.04, 102.71)
+    journey = Journey(_item(ports, "KM-HEALTH-009"), Session(), ports)
+    journey.advance()
+    assert journey.identify_card(Card(), face_photo())
+    assert journey.booking is not None and journey.booking.load_venues() is None
+    assert journey.booking.choose_venue(journey.booking.state.venues[0].venue.id) is None
+    day = journey.booking.state.days[0]
+    assert journey.booking.choose_slot(day.date, next(s for s in day.slots if s.left).start) \
+        is None
+    assert journey.confirm_booking() and journey.step is Step.RESULT
+    assert journey.advance() is Step.EVALUATE
+    rateable = journey.result.rateable
+    assert rateable is not None and rateable.kind == "appointment"
+    assert journey.evaluate(5)
