@@ -8,6 +8,7 @@ live when the elderly mode or the colour scheme changes.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from kivy.utils import get_color_from_hex
 
 from kiosk.appearance import SCHEMES, SIZE_PROFILES, ColourScheme, SizeProfile
 
+log = logging.getLogger(__name__)
 CJK_REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 CJK_BOLD = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 
@@ -133,7 +135,19 @@ class Theme(EventDispatcher):
                         rules.append(args)
                 if len(rules) > 1 and any(_watches_theme(args[3]) for args in rules):
                     for args in rules:
-                        kv_builder.call_fn(args, None, None)
+                        _call_rule(args)
+
+
+def _call_rule(args: tuple[Any, ...]) -> None:
+    """Run one kv rule again. A rule that cannot run now (its widget is gone, or it reads
+    something that is not there any more) keeps its last value: a colour switch must never
+    take the terminal down."""
+    try:
+        kv_builder.call_fn(args, None, None)
+    except ReferenceError:
+        pass
+    except Exception:  # logged; the widget keeps what it showed
+        log.debug("kv rule not re-run after a theme switch", exc_info=True)
 
 
 def _rule_args(bound: list[Any], tables: dict[tuple[int, str], dict[Any, tuple[Any, ...]]]
