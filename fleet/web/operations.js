@@ -121,12 +121,21 @@
     const body = document.querySelector("#mw-table tbody");
     body.replaceChildren(...rows.map(windowRow));
     if (!rows.length) body.append(empty(9, "无维护窗口 No windows"));
-    const list = document.getElementById("mw-districts");
-    if (!list.childNodes.length && state.anchors.size) {
-      list.append(...[...state.anchors.keys()].map((d) => el("option", { value: d })));
-    }
+    await targets();
     document.getElementById("mw-submit").disabled = !canAct();
   };
+
+  // suggestions for the target: the districts, or the terminals the overview knows
+  async function targets() {
+    const scope = document.getElementById("mw-scope").value;
+    const list = document.getElementById("mw-districts");
+    if (list.dataset.scope === scope && list.childNodes.length) return;
+    const overview = scope !== "terminal" ? null : state.overview || await api("/api/ops/overview");
+    if (scope !== document.getElementById("mw-scope").value) return;  // changed meanwhile
+    const names = overview ? overview.terminals.map((r) => r[0]).sort() : [...state.anchors.keys()];
+    list.dataset.scope = scope;
+    list.replaceChildren(...names.slice(0, 5000).map((n) => el("option", { value: n })));
+  }
 
   async function planWindow(event) {
     event.preventDefault();
@@ -186,6 +195,7 @@
   document.getElementById("mw-form").addEventListener("submit", planWindow);
   document.getElementById("mw-scope").addEventListener("change", () => {
     document.getElementById("mw-target").disabled = document.getElementById("mw-scope").value === "fleet";
+    targets().catch((e) => status("终端列表失败 Terminal list failed: " + e.message, true));
   });
   window.addEventListener("DOMContentLoaded", () => { setTimeout(badges, 0); });
 })();

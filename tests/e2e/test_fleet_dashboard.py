@@ -235,7 +235,10 @@ def test_operators_day_pages(ops_harness: FleetHarness, tmp_path: Path) -> None:
             # maintenance windows: planned in the form; one planned elsewhere is pushed in
             page.goto(h.url + "/#/maintenance")
             expect(page.locator("#mw-table tr.empty")).to_be_visible()
+            page.select_option("#mw-scope", "terminal")  # suggestions follow the scope
+            expect(page.locator(f'#mw-districts option[value="{TID}"]')).to_have_count(1)
             page.select_option("#mw-scope", "district")
+            expect(page.locator('#mw-districts option[value="官渡区"]')).to_have_count(1)
             page.fill("#mw-target", "官渡区")
             page.fill("#mw-minutes", "45")
             page.fill("#mw-reason", "更换打印机 printer swap")
