@@ -17,7 +17,7 @@ from screens.widgets import KioskScreen
 class HelpScreen(KioskScreen):
     """Shows the call's state; 返回 goes back to where the citizen was."""
 
-    prompt = ""
+    prompt = "help"                 # said on entering; the outcome is said when it comes
     message = StringProperty("")
     detail = StringProperty("")
     state = StringProperty("idle")
@@ -60,7 +60,7 @@ class HelpScreen(KioskScreen):
                        if status.ticket_id is not None else "")
         if status.state is HelpState.FALLBACK:
             self.detail = app.tr("政务服务便民热线") + f"：{HOTLINE}"
-        if changed and status.message:
+        if changed and status.state in (HelpState.ACKNOWLEDGED, HelpState.FALLBACK):
             app.speak(status.message)
         if status.state is HelpState.WAITING:
             if self._poll is None and status.ticket_id is not None:
