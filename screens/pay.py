@@ -11,6 +11,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk.flows.journey import PAYMENT_NOTICES
 from kiosk.i18n import N_
 from kiosk.platform.models_money import yuan
 from screens.widgets import KioskScreen
@@ -82,13 +83,14 @@ class PayScreen(KioskScreen):
             outcome = journey.wait_payment()
         except Exception:  # the citizen sees a notice, the order is reconciled later
             log.exception("waiting for the payment failed")
-            outcome = "failed"
+            outcome = "unknown"
         Clock.schedule_once(lambda _dt: self._finished(outcome), 0)
 
     def _tick(self, _dt: float) -> None:
         journey = self.app.journey
         if journey is not None and journey.payment is not None:
             self.seconds = journey.payment.seconds_left()
+
 
     def _stop_ticker(self) -> None:
         if self._ticker is not None:
@@ -108,7 +110,8 @@ class PayScreen(KioskScreen):
         if self.app.root.current != "pay":
             return                        # 返回 was pressed: the journey went back already
         self.qr = ""
-        self.notice = self.app.tr(journey.message.message) if journey.message else ""
+        self.notice = self.app.tr(journey.message.message if journey.message
+                                  else PAYMENT_NOTICES["unknown"])
         self.can_retry = outcome in ("failed", "expired")
 
     def cancel(self) -> None:

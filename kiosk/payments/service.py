@@ -27,6 +27,7 @@ from kiosk.platform.models_money import PaymentOrder
 
 log = logging.getLogger(__name__)
 FINAL = ("paid", "failed", "expired", "cancelled", "refunded")
+UNKNOWN = "unknown"          # the platform could not be asked: reconciliation will settle it
 
 
 class Publisher(Protocol):
@@ -49,7 +50,8 @@ class PaymentIntent:
 
 @dataclass(frozen=True)
 class PaymentOutcome:
-    """How waiting for a payment ended: ``paid``, ``failed``, ``expired``, ``cancelled``."""
+    """How waiting for a payment ended: ``paid``, ``failed``, ``expired``, ``cancelled``
+    or ``unknown`` (no answer from the platform; settled by reconciliation)."""
 
     status: str
     order: PaymentOrder | None
@@ -139,16 +141,27 @@ class PaymentService:
                     log.info("payment query failed (%s); still waiting", type(exc).__name__)
 
     def _outcome(self, code: str) -> PaymentOutcome:
-        order = self._refresh(self.money.order(code))
-        status = "paid" if order.status == "paid" else order.status
-        return PaymentOutcome(status, order)
+        try:
+            order = self._refresh(self.money.order(code))
+        except errors.PlatformError:          # the signed notification already said so
+            with self._cond:
+                return PaymentOutcome(self._heard.get(code, UNKNOWN), None)
+        return PaymentOutcome(order.status, order)
 
     def cancel(self, code: str, expired: bool = False) -> PaymentOutcome:
-        """Close the order on the platform; a payment that got there first wins."""
+        """Close the order on the platform; a payment that got there first wins. When the
+        platform cannot be reached the outcome is ``unknown``: the order stays open in the
+        ledger and reconciliation settles it (a paid fine counts, a paid fee is refunded)."""
         try:
-            order = self.money.cancel_order(code)
-        except errors.Conflict:
-            order = self.money.order(code)          # paid meanwhile
+            try:
+                order = self.money.cancel_order(code)
+            except errors.Conflict:
+                order = self.money.order(code)      # paid meanwhile
+        except errors.PlatformError as exc:
+            log.warning("payment cancel not confirmed (%s); left to reconciliation",
+                        type(exc).__name__)
+            self.bus.publish("payment.unconfirmed", {"pay_code": code})
+            return PaymentOutcome(UNKNOWN, None)
         order = self._refresh(order)
         if order.status == "cancelled" and expired:
             row = self.ledger.by_code(code)

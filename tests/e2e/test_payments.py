@@ -273,3 +273,20 @@ def test_links_use_the_public_address(tmp_path: Path) -> None:
             t.close()
     finally:
         srv.stop()
+
+
+def test_platform_unreachable_at_the_countdown_end_leaves_it_to_reconciliation(
+        term: Terminal, server: PlatformServer) -> None:
+    intent = fine_intent(term)
+    order = term.service.start(intent)
+    server.faults.set(error_status=503, error_count=-1)      # the platform goes away
+    try:
+        outcome = term.service.wait(order, timeout_s=0.3)
+    finally:
+        server.faults.clear()
+    assert outcome.status == "unknown" and "payment.unconfirmed" in term.events.topics()
+    row = term.ledger.get(intent.key)
+    assert row is not None and row.state == "open"             # nothing decided blindly
+    control(server, f"payments/{order.pay_code}/paid", notify="lost")   # it was paid
+    assert term.service.reconcile().counts == {"paid_while_down": 1}
+    assert term.money.fine(intent.reference).paid
