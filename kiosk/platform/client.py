@@ -24,15 +24,11 @@ import requests
 
 from kiosk.platform import errors, signing
 from kiosk.platform.models import (
-    ApplicationReceipt,
     CatalogItem,
     CatalogPage,
     Certificate,
-    Evaluation,
-    EvaluationQr,
     IdentitySession,
     LicenceCheck,
-    Progress,
     QueryResult,
     ServicePoint,
     build,
@@ -224,31 +220,8 @@ class PlatformClient:
                                d["verification_code"], d["qr_payload"], d["issued_at"])
         return build(make, data)
 
-    def submit_application(self, item_code: str, session_token: str, form: dict[str, Any],
-                           materials: list[dict[str, Any]],
-                           idempotency_key: str) -> ApplicationReceipt:
-        """Submit an application; the same key again returns the same case."""
-        body = {"form": form, "materials": materials, "idempotency_key": idempotency_key}
-        response = self._request("POST", f"/v1/items/{item_code}/applications",
-                                 idempotent=True, json_body=body, token=session_token)
-        return build(ApplicationReceipt.from_json, self._json(response))
-
-    def progress(self, case_no: str) -> Progress:
-        """Where a case is."""
-        return build(Progress.from_json, self._get(f"/v1/cases/{case_no}/progress"))
-
-    # -- evaluation ---------------------------------------------------------------------
-    def evaluate(self, case_no: str, level: int, reason: str,
-                 idempotency_key: str) -> Evaluation:
-        """Rate a case (5 非常满意 … 1 非常不满意; 1-2 need a reason)."""
-        body = {"case_no": case_no, "level": level, "reason": reason,
-                "idempotency_key": idempotency_key}
-        response = self._request("POST", "/v1/evaluations", idempotent=True, json_body=body)
-        return build(Evaluation.from_json, self._json(response))
-
-    def evaluation_qr(self, case_no: str) -> EvaluationQr:
-        """Signed payload to rate the case later on a phone."""
-        return build(EvaluationQr.from_json, self._get(f"/v1/cases/{case_no}/evaluation-qr"))
+    # applications, progress and evaluations: kiosk.platform.service_client.ServiceClient
+    # (they need the commitment and the proof that the case is the citizen's own)
 
     # -- e-licences ---------------------------------------------------------------------
     def verify_licence(self, payload: str) -> LicenceCheck:
