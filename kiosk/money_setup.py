@@ -14,7 +14,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kiosk.a4.ipp import IppClient
 from kiosk.a4.jobs import JobLedger
@@ -23,10 +23,30 @@ from kiosk.appointments.booking import BookingDesk
 from kiosk.config import TerminalConfig
 from kiosk.payments.ledger import Ledger
 from kiosk.payments.notify import NotificationListener
-from kiosk.payments.service import PaymentService, Publisher
+from kiosk.payments.service import PaymentService
 from kiosk.platform.money_client import MoneyClient
 
 log = logging.getLogger(__name__)
+#: events operators must hear of: each is also published as ``money.error`` (the telemetry
+#: agent counts ``*.error`` topics into the heartbeat the fleet watches)
+ALARMS = ("payment.bad_notification", "payment.refund_pending", "payment.unconfirmed",
+          "payment.late_refund", "a4.print_failed", "a4.orphan_printed")
+
+
+class _Bus(Protocol):
+    def publish(self, topic: str, payload: Any = None) -> int: ...
+
+    def subscribe(self, pattern: str, handler: Any) -> Any: ...
+
+
+def raise_alarms(bus: _Bus) -> None:
+    """Re-publish the money alarms as ``money.error`` {"what": topic, …}."""
+    def forward(topic: str, payload: Any) -> None:
+        details = payload if isinstance(payload, dict) else {}
+        bus.publish("money.error", {"what": topic, **details})
+
+    for topic in ALARMS:
+        bus.subscribe(topic, forward)
 
 
 @dataclass
@@ -62,9 +82,10 @@ class MoneyServices:
             self.a4_ledger.close()
 
 
-def build_money(config: TerminalConfig, bus: Publisher, base_dir: Path,
+def build_money(config: TerminalConfig, bus: Any, base_dir: Path,
                 start_threads: bool = True) -> MoneyServices:
-    """Every payment, appointment and A4 service of one terminal."""
+    """Every payment, appointment and A4 service of one terminal (``bus``: the EventBus)."""
+    raise_alarms(bus)
     money = MoneyClient(config.platform.client())
     settings = config.payments
     ledger = Ledger(_under(base_dir, settings.ledger_db))
