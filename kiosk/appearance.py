@@ -51,10 +51,10 @@ class ColourScheme:
 
 
 STANDARD = SizeProfile("standard", 20, 32, 16, 44, 1.3, 12, 90, 25)
-#: 长辈版 is its own design, not a zoom: body text 34 dp (1.7 × standard), titles 48 dp,
+#: 长辈版 is its own design, not a zoom: body text 36 dp (1.8 × standard), titles 48 dp,
 #: targets ≥ 96 dp, at most 4 choices on a screen (``max_tiles``), slower voice, longer time
 ELDERLY = SizeProfile(
-    "elderly", 34, 48, 28, 96, 1.4, 4, 180, 40,
+    "elderly", 36, 48, 28, 96, 1.4, 4, 180, 40,
     largest_text_min_dp=48, voice_on=True, speech_rate="slow",
 )
 #: the elderly body text is at least this many times the standard one (checked on frames)

@@ -81,7 +81,7 @@ class QrImage(Image):
         if not payload:
             self.texture = None
             return
-        matrix = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        matrix = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)  # quiet zone
         matrix.add_data(payload)
         matrix.make(fit=True)
         cells = matrix.get_matrix()

@@ -20,9 +20,9 @@ def _rules(violations: list[Violation]) -> list[tuple[str, str]]:
 
 def test_compliant_elderly_view_has_no_violations() -> None:
     elements = [
-        Element("Title", "办事大厅", 40, 1.4, 1, (800, 60), "#1A1F2B", "#F4F6FA"),
-        Element("Tile", "社保查询", 26, 1.4, 2, (300, 200), "#FFFFFF", "#0B5CAD", True),
-        Element("Icon", touchable=True, size_dp=(60, 60)),
+        Element("Title", "办事大厅", 48, 1.4, 1, (800, 70), "#1A1F2B", "#F4F6FA"),
+        Element("Tile", "社保查询", 34, 1.4, 2, (300, 200), "#FFFFFF", "#0B5CAD", True),
+        Element("Icon", touchable=True, size_dp=(96, 96)),
     ]
     checks, violations = check_view(VIEW, elements, ELDERLY, STD)
     assert violations == []
@@ -34,21 +34,21 @@ def test_compliant_elderly_view_has_no_violations() -> None:
 def test_every_kind_of_violation_is_found() -> None:
     elements = [
         Element("SmallNote", "小字说明", 16, 1.4, 1, (200, 30), "#1A1F2B", "#F4F6FA"),
-        Element("Cramped", "多行文字", 20, 1.0, 3, (200, 90), "#1A1F2B", "#F4F6FA"),
-        Element("Grey", "灰色文字", 22, 1.4, 1, (200, 40), "#999999", "#FFFFFF"),
-        Element("TinyButton", "返回", 20, 1.4, 1, (120, 44), "#FFFFFF", "#0B5CAD", True),
+        Element("Cramped", "多行文字", 30, 1.0, 3, (200, 120), "#1A1F2B", "#F4F6FA"),
+        Element("Grey", "灰色文字", 32, 1.4, 1, (200, 50), "#999999", "#FFFFFF"),
+        Element("TinyButton", "返回", 30, 1.4, 1, (120, 44), "#FFFFFF", "#0B5CAD", True),
     ]
     checks, violations = check_view(VIEW, elements, ELDERLY, STD)
     assert _rules(violations) == [
         ("Cramped", "line_spacing"),
         ("Grey", "contrast"),
-        ("Grey", "largest_text"),  # the largest text (22 dp) is under 30 dp
+        ("Grey", "largest_text"),  # the largest text (32 dp) is under 48 dp
         ("SmallNote", "text_size"),
         ("TinyButton", "target_size"),
     ]
     by_rule = {v.rule: v for v in violations}
-    assert by_rule["text_size"].value == 16 and by_rule["text_size"].needed == 18
-    assert by_rule["target_size"].value == 44 and by_rule["target_size"].needed == 60
+    assert by_rule["text_size"].value == 16 and by_rule["text_size"].needed == 28
+    assert by_rule["target_size"].value == 44 and by_rule["target_size"].needed == 96
     assert by_rule["contrast"].value < 4.5 and by_rule["contrast"].needed == 4.5
     assert checks > len(violations)
 
@@ -103,9 +103,10 @@ def test_journey_controls_are_required() -> None:
     repeat = Element("RepeatButton", "重听", 20, 1.3, 1, (80, 80), touchable=True)
     elderly = Element("Toggle#elderly", "长辈版", 20, 1.3, 1, (80, 80), touchable=True)
     label_only = Element("Label", "重听", 20)  # not touchable: does not count
-    home = View("home", "standard", "standard", "en")
-    assert check_controls(home, [repeat, elderly]) == (3, [])
-    _, violations = check_controls(home, [label_only])
+    settings = View("settings", "standard", "standard", "en")   # 长辈版 is left in 设置
+    assert check_controls(settings, [repeat, elderly]) == (3, [])
+    assert check_controls(View("home", "standard", "standard", "en"), [repeat]) == (2, [])
+    _, violations = check_controls(settings, [label_only])
     assert sorted(v.rule for v in violations) == ["elderly_switch", "repeat_control"]
     unknown = View("mystery", "standard", "standard", "zh_CN")
     _, violations = check_controls(unknown, [repeat])
