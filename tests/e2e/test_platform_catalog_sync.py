@@ -113,13 +113,23 @@ def test_simulator_cli_serves_mints_and_stops_on_sigterm(tmp_path: Path) -> None
 
 
 def test_outbox_cli_status_and_drain(server: PlatformServer, tmp_path: Path) -> None:
+    import hashlib
+
     from kiosk.platform.outbox import Outbox, PlatformSender
+    from kiosk.platform.service_client import ServiceClient
     from simulator.platform import idnumber
     db = tmp_path / "outbox.db"
     token = server.state.sessions.create(idnumber.SAMPLE_IDS[2], "王五", "idcard_face").token
     outbox = Outbox(db, PlatformSender(_client(server.url)))
+    form = ServiceClient(_client(server.url)).form_document("KM-PSB-009")
+    text = form["commitment"]["text"]
+    commitment = {"accepted": True, "version": form["commitment"]["version"],
+                  "text_sha256": hashlib.sha256(text.encode()).hexdigest()}
+    materials = [{"name": m["name"], "via": "photo"} for m in form["materials"]
+                 if m.get("required") and not m.get("deferrable")]
     outbox.put("application", {"item_code": "KM-PSB-009", "session_token": token,
-                               "form": {"address": "五华区"}, "materials": []}, "cli-key-0001")
+                               "form": {"phone": "13800000000"}, "materials": materials,
+                               "commitment": commitment}, "cli-key-0001")
     outbox.close()
 
     def run(*args: str) -> dict:
