@@ -19,6 +19,7 @@ import importlib
 import itertools
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
@@ -53,6 +54,8 @@ from kiosk.audit.pixels import (
 from kiosk.audit.plan import view_plan
 
 TOUCHABLE = (ButtonBehavior, TextInput, Slider, Switch)
+#: a Chinese ideograph: the glyphs whose height the elderly-scale check compares
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def read_frame() -> np.ndarray:
@@ -165,7 +168,10 @@ class Walker:
         rect = self._texture_rect(widget, tw, th)
         fg, bg, line_px = self._colours(widget, widget.color, rect, opacity, area)
         lines = len(getattr(getattr(widget, "_label", None), "_cached_lines", []) or [1])
-        body = self.body_px is not None and abs(float(widget.font_size) - self.body_px) < 0.5
+        # body text at the body size, with Chinese in it: digits and Latin letters are
+        # shorter glyphs, and a screen of phone numbers would measure small (issue 13)
+        body = (self.body_px is not None and abs(float(widget.font_size) - self.body_px) < 0.5
+                and bool(CJK.search(str(widget.text))))
         return {"widget": self.path(widget), "text": widget.text,
                 "font_size_dp": float(widget.font_size) / dp(1),
                 "line_height": float(widget.line_height), "lines": max(1, lines),
