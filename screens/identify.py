@@ -16,6 +16,7 @@ from kiosk.flows.journey import CardNext
 from kiosk.i18n import N_
 from kiosk.payloads import ElectronicIdCode, Rejected
 from kiosk.voice import ANNOUNCEMENTS
+from screens.text_measure import fit_text
 from screens.widgets import KioskScreen
 
 READY_FRAMES = 2
@@ -76,6 +77,12 @@ class IdentifyScreen(KioskScreen):
             self._anim.cancel(self)
         self._stop_camera()
         self._record = None
+
+    @staticmethod
+    def fit(text: str, width: float, font_size: float) -> str:
+        """``text`` broken into lines of ``width`` px by the Chinese rules."""
+        return fit_text(text, width, font_size, words=("二维码", "身份证", "扫码口")) \
+            if width > 0 else text
 
     def wipe(self) -> None:
         """No card record, no camera, and no face left in the preview texture."""
