@@ -15,6 +15,7 @@ from kiosk.flows.face import FaceGuide, FaceState, encode_jpeg
 from kiosk.flows.journey import CardNext
 from kiosk.i18n import N_
 from kiosk.payloads import ElectronicIdCode, Rejected
+from kiosk.text import TERMS
 from kiosk.voice import ANNOUNCEMENTS
 from screens.text_measure import fit_text
 from screens.widgets import KioskScreen
@@ -81,8 +82,7 @@ class IdentifyScreen(KioskScreen):
     @staticmethod
     def fit(text: str, width: float, font_size: float) -> str:
         """``text`` broken into lines of ``width`` px by the Chinese rules."""
-        return fit_text(text, width, font_size, words=("二维码", "身份证", "扫码口")) \
-            if width > 0 else text
+        return fit_text(text, width, font_size, words=TERMS) if width > 0 else text
 
     def wipe(self) -> None:
         """No card record, no camera, and no face left in the preview texture."""
