@@ -182,6 +182,7 @@ def build_terminal(config: TerminalConfig, audio_sink: AudioSink, *,
     state_dir = base_dir / config.terminal.state_dir
     translator = Translator(config.ui.language)
     voice = build_voice(dataclasses.asdict(config.voice), audio_sink, base_dir=base_dir)
+    voice.set_language(translator.speech_language)
 
     settings = config.platform
     platform = settings.client()

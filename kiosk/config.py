@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from kiosk.appearance import SCHEMES
 from kiosk.config_schema import ConfigError, build, flatten, spec
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import ALL_LANGUAGES
 from kiosk.platform.settings import PlatformSettings
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
@@ -63,7 +63,7 @@ class TerminalSection:
 class UiSection:
     """``[ui]``: the defaults every visit starts with."""
 
-    language: str = spec("zh_CN", choices=lambda: LANGUAGES)
+    language: str = spec("zh_CN", choices=lambda: ALL_LANGUAGES)  # offered or not
     scheme: str = spec("standard", choices=lambda: SCHEMES)
     elderly: bool = False
     idle_timeout_s: float | None = spec(None, range=(21, 3600))

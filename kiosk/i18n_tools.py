@@ -5,12 +5,18 @@
 zh_CN and en .po files (zh_CN msgstr = msgid), and compiles the .mo files, which are
 committed so a clean clone runs without a build step. ``check`` exits non-zero listing
 untranslated or obsolete-compiled messages; the i18n tests use the same functions.
+
+A pack whose ``pack.toml`` says ``pseudo_of = "en"`` is a pseudo-locale: ``update`` writes it
+mechanically from that catalog (:func:`pseudo_translate`: accented letters, brackets, ~30 %
+longer, placeholders kept) to test layouts with longer text. It is a test device, not a
+translation.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import math
 import re
 import sys
 from collections.abc import Iterator
@@ -23,7 +29,14 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
-from kiosk.i18n import DOMAIN, KEYWORDS, LANGUAGES, LOCALE_DIR
+from kiosk.i18n import (
+    ALL_LANGUAGES,
+    DOMAIN,
+    KEYWORDS,
+    LOCALE_DIR,
+    LanguagePack,
+    language_packs,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "babel.cfg"
@@ -91,6 +104,63 @@ def extract(root: Path = ROOT) -> Catalog:
     return catalog
 
 
+#: ``{name}`` and ``%s`` / ``%(name)s`` placeholders, which a pseudo-locale leaves alone
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
+#: accented look-alikes, all in Latin-1 (which the default CJK font covers)
+_ACCENTS = str.maketrans("aceinouyACEINOUY", "àçéîñöüýÅÇÉÎÑÖÜÝ")
+PSEUDO_GROWTH = 0.3
+_PAD = "·"
+
+
+def pseudo_translate(text: str) -> str:
+    """``text`` made visibly "translated" and ~30 % longer, mechanically: letters accented,
+    the whole in brackets (truncation shows), padding words of "·" at the end (so it still
+    wraps); placeholders such as ``{date}`` stay exactly as they are."""
+    if not text:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(text):
+        parts += [text[pos:match.start()].translate(_ACCENTS), match.group()]
+        pos = match.end()
+    body = "".join([*parts, text[pos:].translate(_ACCENTS)])
+    target = math.ceil(len(text) * (1 + PSEUDO_GROWTH))
+    padding = ""
+    while (room := target - len(body) - len(padding) - 2) > 0:
+        padding += " " + _PAD * max(1, min(4, room - 1))
+    return f"[{body}{padding}]"
+
+
+def pseudo_catalog(pack: LanguagePack, locale_dir: Path = LOCALE_DIR) -> Catalog:
+    """The pseudo-locale ``pack`` generated from its ``pseudo_of`` language's .po."""
+    source = load_po(pack.pseudo_of, locale_dir)
+    catalog = Catalog(locale=None, domain=DOMAIN, project="ebantong-kiosk", version="0.1",
+                      charset="utf-8", creation_date=source.creation_date,
+                      revision_date=source.revision_date)
+    catalog.language_team = f"pseudo-locale generated from {pack.pseudo_of}; not a translation"
+    for message in source:
+        if message.id and message.string and not message.fuzzy:
+            catalog.add(message.id, pseudo_translate(str(message.string)),
+                        auto_comments=[f"pseudo of {pack.pseudo_of}"])
+    return catalog
+
+
+def write_pseudo(pack: LanguagePack, locale_dir: Path = LOCALE_DIR) -> Path:
+    """Write the pseudo-locale's .po and compile its .mo; return the .mo."""
+    path = po_path(pack.code, locale_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        write_po(fh, pseudo_catalog(pack, locale_dir), width=100, sort_output=True,
+                 omit_header=False)
+    return compile_po(pack.code, locale_dir)
+
+
+def pseudo_is_current(pack: LanguagePack, locale_dir: Path = LOCALE_DIR) -> bool:
+    """True when the pseudo-locale's .po holds what its source catalog generates now."""
+    fresh = {m.id: m.string for m in pseudo_catalog(pack, locale_dir) if m.id}
+    return fresh == {m.id: m.string for m in load_po(pack.code, locale_dir) if m.id}
+
+
 def po_path(language: str, locale_dir: Path = LOCALE_DIR) -> Path:
     """The .po file of ``language``."""
     return locale_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -110,7 +180,10 @@ def update(locale_dir: Path = LOCALE_DIR) -> dict[str, int]:
 
     Returns {language: number of untranslated messages}."""
     missing: dict[str, int] = {}
-    for language in LANGUAGES:
+    packs = language_packs(locale_dir)
+    for language, pack in packs.items():
+        if pack.pseudo_of:
+            continue        # written below, from its source catalog
         catalog = load_po(language, locale_dir)
         # translations of messages that left the sources (or were pre-translated) stay in
         # the .po as obsolete entries and come back when the message does
@@ -138,6 +211,10 @@ def update(locale_dir: Path = LOCALE_DIR) -> dict[str, int]:
             write_po(fh, catalog, width=100, sort_output=True, omit_header=False)
         compile_po(language, locale_dir)
         missing[language] = len(untranslated(catalog))
+    for language, pack in packs.items():
+        if pack.pseudo_of:
+            write_pseudo(pack, locale_dir)
+            missing[language] = len(untranslated(load_po(language, locale_dir)))
     return missing
 
 
@@ -228,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"i18n: {len(extract())} messages marked for translation")
         return 0
     if args.action == "compile":
-        for language in LANGUAGES:
+        for language in ALL_LANGUAGES:
             print(f"i18n: wrote {compile_po(language)}")
         return 0
     if args.action == "update":
@@ -236,14 +313,19 @@ def main(argv: list[str] | None = None) -> int:
         print("i18n: untranslated: " + ", ".join(f"{k} {v}" for k, v in missing.items()))
         return 0
     problems = []
+    packs = language_packs()
     template_ids = {m.id for m in extract() if m.id}
-    for language in LANGUAGES:
+    for language in ALL_LANGUAGES:
         catalog = load_po(language)
         known = {m.id for m in catalog if m.id}
         problems += [f"{language}: not in catalog: {i}" for i in sorted(template_ids - known)]
         problems += [f"{language}: untranslated: {i}" for i in untranslated(catalog)]
         if not compiled_matches_po(language):
             problems.append(f"{language}: .mo is stale; run python -m kiosk.i18n_tools update")
+        pack = packs[language]
+        if pack.pseudo_of and not pseudo_is_current(pack):
+            problems.append(f"{language}: pseudo-locale is stale; run python -m "
+                            "kiosk.i18n_tools update")
     problems += [f"not marked for translation: {s}" for s in unwrapped_strings()]
     for line in problems:
         print(line)

@@ -190,7 +190,7 @@ class VisitController:
         """Switch the UI and voice language for this visit."""
         self.session.language = lang
         self.terminal.translator.set_language(lang)
-        self.terminal.voice.set_language(lang)
+        self.terminal.voice.set_language(self.terminal.translator.speech_language)
 
     # -- the idle clock ----------------------------------------------------------------
     def _new_idle(self) -> IdleWatch:
@@ -254,6 +254,7 @@ class VisitController:
         self.terminal.voice.set_rate(SIZE_PROFILES[self.mode].speech_rate)
         if self.terminal.translator.language != self.session.language:
             self.terminal.translator.set_language(self.session.language)
+        self.terminal.voice.set_language(self.terminal.translator.speech_language)
         self.idle = self._new_idle()
         self.history.clear()
         self.view.appearance_changed(self.mode, self.session.scheme, refresh=False)

@@ -39,7 +39,7 @@ from kiosk.visit import VisitController
 from kiosk.voice import prompt_for
 from screens.bridge import DeviceBridge
 from screens.remote import RemoteCommands
-from screens.theme import Theme, register_cjk_font
+from screens.theme import Theme, register_language_font
 from screens.widgets import IdleWarning
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ class KioskApp(App):
     # -- Kivy life cycle ---------------------------------------------------------------
     def build(self) -> ScreenManager:
         """Register the font, load the kv rules, create every screen."""
-        register_cjk_font()
+        register_language_font(self.terminal.translator.pack)
         Builder.load_file(str(SCREENS_DIR / "widgets.kv"))
         manager = ScreenManager(transition=NoTransition())
         for name, target in SCREENS.items():
@@ -191,7 +191,7 @@ class KioskApp(App):
     def speak(self, message: str) -> None:
         """Say a message id in the current language."""
         if self.voice_enabled:
-            self.terminal.voice.speak(self.tr(message))
+            self.terminal.voice.speak(self.terminal.translator.for_speech(message))
 
     def repeat_prompt(self) -> None:
         """重听: say the last prompt again."""
@@ -250,6 +250,7 @@ class KioskApp(App):
         self.visit.set_language(lang)
 
     def _language_changed(self, lang: str) -> None:
+        register_language_font(self.terminal.translator.pack)
         self.lang = lang
         if self.root is not None:
             self._refresh_current()
@@ -267,7 +268,9 @@ class KioskApp(App):
         text = prompt_for(prompt) if prompt else ""
         if text:
             self.speak(text)
-        if self.theme.mode == "elderly" and self.voice_enabled:
+        translator = self.terminal.translator
+        if (self.theme.mode == "elderly" and self.voice_enabled
+                and translator.speech_language == translator.language):  # not a fallback voice
             # 长辈版 reads the screen's content on arrival, not only its prompt
             content = screen.spoken_content()
             if content:

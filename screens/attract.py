@@ -15,7 +15,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.widget import Widget
 
 from kiosk.flows.geo import nearest
-from kiosk.i18n import LANGUAGES, N_, Translator
+from kiosk.i18n import N_, Translator, offered_languages
 from kiosk.operator import SecretTaps
 from screens.widgets import EbtButton, EbtLabel, KioskScreen
 
@@ -76,7 +76,7 @@ class AttractScreen(KioskScreen):
             offers.add_widget(EbtLabel(text="• " + app.tr(text)))
         langs = self.ids.langs
         langs.clear_widgets()
-        for code, label in LANGUAGES.items():
+        for code, label in offered_languages().items():
             button = EbtButton(text=label, ebt_id=f"lang_{code}", selected=code == app.lang)
             button.bind(on_release=lambda _b, c=code: self._language(c))
             langs.add_widget(button)
@@ -105,9 +105,9 @@ class AttractScreen(KioskScreen):
             box.add_widget(NoticeLine(text=nearest_lines[0], level=2))
 
     def _bilingual(self, message: str) -> list[str]:
-        """``message`` in every UI language, Chinese first."""
+        """``message`` in every language offered to citizens, Chinese first."""
         if not self._translators:
-            self._translators = tuple(Translator(code) for code in LANGUAGES)
+            self._translators = tuple(Translator(code) for code in offered_languages())
         return [translate(message) for translate in self._translators]
 
     def start(self) -> None:

@@ -38,7 +38,7 @@ from kiosk.audit import (
     check_view,
 )
 from kiosk.audit.checks import ELDERLY_BODY_SCALE
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import ALL_LANGUAGES, LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -212,7 +212,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         choices=list(SIZE_PROFILES))
     parser.add_argument("--schemes", nargs="+", default=list(SCHEMES), choices=list(SCHEMES))
     parser.add_argument("--languages", nargs="+", default=list(LANGUAGES),
-                        choices=list(LANGUAGES))
+                        choices=list(ALL_LANGUAGES),
+                        help="default: the languages offered to citizens (a pack with "
+                             "offered = false, such as the pseudo-locale qps, on request)")
     parser.add_argument("--orientation", choices=["portrait", "landscape"],
                         help="window layout (default: [terminal] orientation of the config)")
     parser.add_argument("--screenshots", metavar="DIR",

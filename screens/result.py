@@ -65,7 +65,8 @@ class ResultScreen(KioskScreen):
                                           or journey.result.print_failed)
         if outcome.case_to_speak:
             app.terminal.voice.speak_digits(outcome.case_to_speak,
-                                            prefix=app.tr(ANNOUNCEMENTS["case_number"]))
+                                            prefix=app.terminal.translator.for_speech(
+                                                ANNOUNCEMENTS["case_number"]))
 
     def spoken_content(self) -> str:
         """The answer and what happens next (the 受理编号 is read digit by digit apart)."""

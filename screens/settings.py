@@ -8,7 +8,7 @@ from typing import Any
 from kivy.properties import StringProperty
 
 from kiosk.appearance import SCHEMES
-from kiosk.i18n import LANGUAGES, N_
+from kiosk.i18n import N_, offered_languages
 from screens.widgets import EbtButton, KioskScreen
 
 SCHEME_NAMES = {"standard": N_("标准配色"), "high_contrast_dark": N_("高对比度（黑底白字）"),
@@ -42,7 +42,8 @@ class SettingsScreen(KioskScreen):
         self._fill("schemes", [(SCHEME_NAMES.get(n, n), f"scheme_{n}", n == app.theme.scheme,
                                 lambda n=n: app.set_scheme(n)) for n in SCHEMES])
         self._fill("langs", [(label, f"lang_{c}", c == app.lang,
-                              lambda c=c: app.set_language(c)) for c, label in LANGUAGES.items()])
+                              lambda c=c: app.set_language(c))
+                             for c, label in offered_languages().items()])
         self._fill("modes", [(app.tr("标准版"), "mode_standard", app.theme.mode == "standard",
                               lambda: app.set_elderly(False)),
                              (app.tr("长辈版"), "mode_elderly", app.theme.mode == "elderly",

@@ -21,6 +21,7 @@ from kivy.properties import ColorProperty, NumericProperty, StringProperty
 from kivy.utils import get_color_from_hex
 
 from kiosk.appearance import SCHEMES, SIZE_PROFILES, ColourScheme, SizeProfile
+from kiosk.i18n import LanguagePack
 
 log = logging.getLogger(__name__)
 CJK_REGULAR = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -33,6 +34,21 @@ def register_cjk_font(regular: Path = CJK_REGULAR, bold: Path = CJK_BOLD) -> Non
         raise FileNotFoundError(f"CJK font missing: {regular} (install fonts-noto-cjk)")
     LabelBase.register(name="Roboto", fn_regular=str(regular),
                        fn_bold=str(bold if bold.exists() else regular))
+
+
+def register_language_font(pack: LanguagePack | None = None) -> Path:
+    """Put ``pack``'s own font (``font`` in its pack.toml) behind 'Roboto', or Noto Sans CJK
+    when it names none or the file is missing; return the font file in use. Labels pick it up
+    the next time they render (a language switch changes their text, so they do)."""
+    own = pack.font_file() if pack is not None else None
+    if own is None:
+        if pack is not None and pack.font:
+            log.warning("font %s of language %s missing; using the default font",
+                        pack.font, pack.code)
+        register_cjk_font()
+        return CJK_REGULAR
+    LabelBase.register(name="Roboto", fn_regular=str(own))
+    return own
 
 
 class Theme(EventDispatcher):

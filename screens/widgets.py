@@ -171,6 +171,9 @@ class CueScroll(BoxLayout):
         self.cue = Label(size_hint_y=None, height=0, opacity=0, bold=True)
         super().add_widget(self.cue)
         self.view.bind(scroll_y=self._update, height=self._update)
+        theme = getattr(App.get_running_app(), "theme", None)
+        if theme is not None:      # the cue follows a scheme or mode switch, not only a scroll
+            theme.bind(primary=self._update, body=self._update)
 
     def add_widget(self, widget: Any, *args: Any, **kwargs: Any) -> None:
         """The first child goes into the scrolling view (as with a ScrollView)."""

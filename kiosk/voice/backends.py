@@ -27,13 +27,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from kiosk.i18n import PACKS
 from kiosk.storage import KEEP_REBUILDABLE, quarantine
 
 log = logging.getLogger(__name__)
 
 RATES = ("normal", "slow")
-#: language -> espeak-ng voice
-ESPEAK_VOICES = {"zh_CN": "cmn-latn-pinyin", "en": "en"}
+#: language -> espeak-ng voice, from the language packs' ``voice`` (kiosk/locale/*/pack.toml)
+ESPEAK_VOICES = {code: pack.espeak_voice for code, pack in PACKS.items() if pack.espeak_voice}
 #: rate -> espeak-ng words per minute
 ESPEAK_SPEED = {"normal": 165, "slow": 120}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kiosk.i18n import LANGUAGES, N_, Translator
+from kiosk.i18n import N_, Translator, speech_languages
 from kiosk.voice.backends import RATES, SpeechBackend, SpeechError
 
 #: screen name -> what is said when the screen appears
@@ -64,7 +64,7 @@ def fixed_prompts() -> list[str]:
 
 
 def prerender(
-    backend: SpeechBackend, languages: Iterable[str] = tuple(LANGUAGES),
+    backend: SpeechBackend, languages: Iterable[str] = tuple(speech_languages()),
     rates: Iterable[str] = RATES,
 ) -> tuple[int, int]:
     """Render every fixed prompt for each language × rate into the cache.

@@ -67,7 +67,7 @@ class Voice:
             self.stop()
         if remember:
             self.last_prompt = text
-        if not self.enabled or not text.strip():
+        if not self.enabled or not text.strip() or not self.language:
             return
         with self._lock:
             job = _Job(self._generation, text, self.language, self.rate, private)
@@ -110,7 +110,8 @@ class Voice:
         self.rate = rate
 
     def set_language(self, language: str) -> None:
-        """Speak later prompts in ``language`` ("zh_CN" or "en")."""
+        """Speak later prompts in ``language`` (a language pack's ``speech_language``;
+        "" for a pack with no voice: nothing is spoken)."""
         self.language = language
 
     def set_enabled(self, enabled: bool) -> None:

@@ -51,7 +51,7 @@ def test_the_shipped_file_is_valid_and_typed() -> None:
     # a whole number out of range
     ("platform", "retries", -1, "platform.retries = -1: must be a whole number from 0 to 10"),
     # a choice known at run time (the installed language packs)
-    ("ui", "language", "fr", 'ui.language = "fr": must be one of "en", "zh_CN"'),
+    ("ui", "language", "fr", 'ui.language = "fr": must be one of "en", "qps", "zh_CN"'),
     # a fixed choice of numbers, given a word
     ("devices.printer", "width_mm", "wide",
      'devices.printer.width_mm = "wide": must be one of 58, 80'),

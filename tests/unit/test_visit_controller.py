@@ -83,6 +83,10 @@ class FakeTranslator:
     def set_language(self, lang: str) -> None:
         self.language = lang
 
+    @property
+    def speech_language(self) -> str:
+        return self.language
+
 
 class Catalog:
     def __init__(self, items: list[Any]) -> None:
