@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.utils import escape_markup
 
 from kiosk.flows.geo import offering_nearest
@@ -22,6 +22,7 @@ class GuideScreen(KioskScreen):
 
     prompt = "guide"
     full = BooleanProperty(False)          # the full twelve elements instead of the summary
+    place = StringProperty("")             # where and when, for an item done at a window
 
     def toggle_full(self) -> None:
         """完整指南 / 返回摘要."""
@@ -57,6 +58,7 @@ class GuideScreen(KioskScreen):
         box.add_widget(to_map)
         self._next = next_action(item, list(answer.nearest))
         self._place_shown = False
+        self.place = ""
         self.ids.start.text = app.tr(self._next.label)
         self.ids.more.text = app.tr("返回摘要") if self.full else app.tr("完整指南")
 
@@ -74,9 +76,9 @@ class GuideScreen(KioskScreen):
         if action is None or action.kind == "start" or self._place_shown:
             self.app.advance()
             return
-        self.notice = (self.app.tr("请到以下地点办理：") + "\n" + action.place if action.place
-                       else self.app.tr("请到政务服务中心窗口办理，可拨打12345咨询。"))
-        self.app.speak(self.notice)
+        self.place = (self.app.tr("请到以下地点办理：") + "\n" + action.place if action.place
+                      else self.app.tr("请到政务服务中心窗口办理，可拨打12345咨询。"))
+        self.app.speak(self.place)
         self._place_shown = True                # the citizen knows where: now 完成
         self.ids.start.text = self.app.tr("完成")
 
