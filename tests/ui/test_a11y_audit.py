@@ -19,7 +19,8 @@ from kiosk.appearance import SCHEMES, SIZE_PROFILES
 from kiosk.audit.plan import switch_edges
 from kiosk.i18n import LANGUAGES
 
-pytestmark = [pytest.mark.ui, pytest.mark.slow]
+# the module fixture runs the whole audit (~11 min under load): past the suite-wide 300 s
+pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.timeout(1800)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
