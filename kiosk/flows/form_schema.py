@@ -151,7 +151,7 @@ def _check(f: FormField, raw: str) -> Problem | None:
             return Problem(N_("{title}须为大于0的金额，最多两位小数"), title)
         if f.maximum is not None and float(raw) > f.maximum:
             return Problem(N_("{title}不能超过{maximum}元"),
-                           {**title, "maximum": f"{f.maximum:g}"})
+                           {**title, "maximum": f"{f.maximum:,.2f}".rstrip("0").rstrip(".")})
     if f.kind == "date":
         try:
             as_date(raw)
