@@ -7,18 +7,20 @@ server replicas behind a load balancer can share one PostgreSQL database.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from fleet.alerting import AlertingConfig
+from fleet.enrolment import terminal_secrets
 from fleet.ingest import Ingestor
 from fleet.refused import RefusedLog
 from fleet.rules import RuleConfig
-from fleet.terminals import terminal_secret
 
 
 @dataclass(frozen=True)
@@ -43,35 +45,115 @@ class FleetConfig:
     push_interval_s: float = 1.0  # how often the dashboard push looks for changes
 
 
-class SecretCache:
-    """Terminal secrets read from the store, remembered for ``ttl_s`` seconds."""
+class _Misses:
+    """The secret lookups of one event loop that wait for the store."""
 
-    def __init__(self, engine: Engine, ttl_s: float = 60.0) -> None:
+    def __init__(self) -> None:
+        self.queued: list[str] = []
+        self.waiting: dict[str, asyncio.Future[str | None]] = {}
+        self.task: asyncio.Task[None] | None = None
+
+
+class SecretCache:
+    """Decrypted terminal secrets, remembered in memory for ``ttl_s`` seconds.
+
+    The store (sealed, fleet/secretbox.py) stays the truth; the cache only saves reads.
+    Misses that arrive together are read in one query on one pooled connection (one
+    worker-thread hop per batch, one lookup per terminal however many requests wait for
+    it), not one connection and thread hop per request. :meth:`forget` (re-enrolment,
+    approval) drops an entry, and a lookup that was under way when something was
+    forgotten answers its waiters but is not remembered, so a replaced secret cannot be
+    put back by a read that started before the replacement.
+    """
+
+    MAX_BATCH = 500
+
+    def __init__(self, engine: Engine, ttl_s: float = 60.0, *, unknown_ttl_s: float = 2.0,
+                 max_items: int = 200_000,
+                 loader: Callable[[list[str]], dict[str, str | None]] | None = None) -> None:
         self._engine = engine
         self._ttl = ttl_s
+        self._unknown_ttl = unknown_ttl_s
+        self._max_items = max_items
+        self._load = loader or (lambda ids: terminal_secrets(engine, ids))
         self._lock = threading.Lock()
         self._items: dict[str, tuple[str | None, float]] = {}
+        self._generation = 0  # bumped by forget()
+        self._misses: dict[int, _Misses] = {}  # by id() of the event loop
+        self.lookups = 0  # batches read from the store (tests, diagnostics)
 
     async def get(self, terminal_id: str, refresh: bool = False) -> str | None:
-        """The secret of ``terminal_id`` (None when not enrolled)."""
+        """The secret of ``terminal_id`` (None when not enrolled); ``refresh`` reads the
+        store even when an entry is cached."""
         if not terminal_id:
             return None
+        if not refresh:
+            with self._lock:
+                hit = self._items.get(terminal_id)
+            if hit is not None and hit[1] > time.monotonic():
+                return hit[0]
+        else:  # after a bad signature: never share a read that began earlier
+            found = await run_in_threadpool(self._fetch, [terminal_id])
+            return found.get(terminal_id)
+        loop = asyncio.get_running_loop()
+        misses = self._misses.get(id(loop))
+        if misses is None:
+            misses = self._misses[id(loop)] = _Misses()
+        future = misses.waiting.get(terminal_id)
+        if future is None:
+            future = misses.waiting[terminal_id] = loop.create_future()
+            misses.queued.append(terminal_id)
+            if misses.task is None:
+                misses.task = loop.create_task(self._drain(loop, misses))
+        # shielded: a caller that goes away must not cancel the others' lookup
+        return await asyncio.shield(future)
+
+    async def _drain(self, loop: asyncio.AbstractEventLoop, misses: _Misses) -> None:
+        try:
+            while misses.queued:
+                ids = misses.queued[:self.MAX_BATCH]
+                del misses.queued[:self.MAX_BATCH]
+                try:
+                    found = await run_in_threadpool(self._fetch, ids)
+                except Exception as exc:
+                    for tid in ids:
+                        future = misses.waiting.pop(tid)
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for tid in ids:
+                    future = misses.waiting.pop(tid)
+                    if not future.done():
+                        future.set_result(found.get(tid))
+        finally:
+            misses.task = None
+            for future in misses.waiting.values():  # only when cancelled (loop closing)
+                if not future.done():
+                    future.cancel()
+            misses.waiting.clear()
+            misses.queued.clear()
+            self._misses.pop(id(loop), None)
+
+    def _fetch(self, ids: list[str]) -> dict[str, str | None]:
+        """Read ``ids`` from the store (worker thread) and remember them."""
+        with self._lock:
+            generation = self._generation
         now = time.monotonic()
+        found = self._load(ids)
         with self._lock:
-            hit = self._items.get(terminal_id)
-        if hit is not None and hit[1] > now and not refresh:
-            return hit[0]
-        secret = await run_in_threadpool(terminal_secret, self._engine, terminal_id)
-        with self._lock:
-            if len(self._items) > 200_000:
-                self._items.clear()
-            # unknown ids are remembered briefly so floods of them stay cheap
-            self._items[terminal_id] = (secret, now + (self._ttl if secret else 2.0))
-        return secret
+            self.lookups += 1
+            if self._generation == generation:  # nothing forgotten meanwhile
+                if len(self._items) + len(found) > self._max_items:
+                    self._items.clear()
+                for tid, secret in found.items():
+                    # unknown ids are remembered briefly so floods of them stay cheap
+                    self._items[tid] = (secret, now + (self._ttl if secret else self._unknown_ttl))
+        return found
 
     def forget(self, terminal_id: str) -> None:
-        """Drop a cached secret (after re-enrolment)."""
+        """Drop a cached secret (after re-enrolment or an approved request)."""
         with self._lock:
+            self._generation += 1
             self._items.pop(terminal_id, None)
 
 

@@ -30,6 +30,8 @@ from sqlalchemy import (
 )
 
 DEFAULT_SQLITE_PATH = Path("var/fleet/fleet.db")
+#: SQLite connections kept open by one engine (worker threads + writer + loops)
+SQLITE_POOL_SIZE = 16
 
 metadata = MetaData()
 
@@ -196,7 +198,14 @@ def make_engine(url: str | None = None) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             restrict_sqlite_files(path)  # 0600: the store is for the server's account only
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        pool: dict[str, Any] = {}
+        if path and path != ":memory:":
+            # connections are kept and reused: opening one (file, schema, pragmas) cost more
+            # than the query it was opened for when request threads outnumbered the default
+            # pool of 5 and every overflow connection was closed after one use
+            pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 32}
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               **pool)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
