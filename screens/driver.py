@@ -105,9 +105,12 @@ class UiDriver:
         widget = self.find(ebt_id)
         if widget is None:
             return None
-        parent = widget.parent
-        if isinstance(parent, Widget) and hasattr(parent.parent, "scroll_to"):
-            parent.parent.scroll_to(widget, padding=10, animate=False)
+        scroller = widget.parent
+        while isinstance(scroller, Widget) and not hasattr(scroller, "scroll_to"):
+            scroller = scroller.parent          # the nearest scrolling list holding it
+        if isinstance(scroller, Widget):
+            scroller.scroll_to(widget, padding=10, animate=False)
+            scroller.update_from_scroll()       # move it now, before the touch is placed
         x, y = widget.to_window(*widget.center)
         before = self.app.root.current
         started = time.perf_counter()
