@@ -76,6 +76,21 @@ def _identify(ctx: DemoContext, face: bool, card: str = CARD) -> None:
     ctx.expect(ctx.ui.on_main(lambda: ctx.app.session.identified), "not identified")
 
 
+def _take_card_away(ctx: DemoContext, timeout: float = 15.0) -> None:
+    """Take the card off the reader and wait until the reader has noticed (a busy machine
+    can otherwise swap two cards inside one poll, and the second is never read)."""
+    import threading
+
+    gone = threading.Event()
+    unsubscribe = ctx.app.terminal.bus.subscribe("idcard.card_removed",
+                                                 lambda _t, _p: gone.set())
+    try:
+        ctx.control("idcard.remove")
+        ctx.expect(gone.wait(timeout), "the reader did not notice the card leaving")
+    finally:
+        unsubscribe()
+
+
 def _print_result(ctx: DemoContext) -> tuple[str, str]:
     before = ctx.printed_jobs()
     ctx.tap("print")
@@ -449,7 +464,7 @@ def proxy_application(ctx: DemoContext) -> None:
     ctx.control("idcard.insert", card=CARD)
     ctx.ui.wait(lambda: ctx.app.journey is not None and ctx.app.journey.awaiting_principal
                 and not ctx.app.busy, "the agent identified", timeout=30)
-    ctx.control("idcard.remove")
+    _take_card_away(ctx)           # the reader must see it go before the next card
     ctx.control("camera.nothing")
     ctx.shot("principal-card")
     ctx.control("idcard.insert", card="bai")
