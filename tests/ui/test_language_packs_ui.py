@@ -13,7 +13,12 @@ import pytest
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 
-pytestmark = pytest.mark.ui
+#: its App speaks the pseudo-locale and would outlive the module in Kivy's globals (another
+#: UI module in the same process then drew qps text): it runs in a process of its own,
+#: started by tests/ui/test_language_packs_ui_process.py
+IN_CHILD = os.environ.get("EBT_LANGUAGE_PACKS_CHILD") == "1"
+pytestmark = [pytest.mark.ui,
+              pytest.mark.skipif(not IN_CHILD, reason="runs in its own process")]
 
 
 @pytest.fixture(scope="module")
