@@ -81,7 +81,8 @@ class QrImage(Image):
         if not payload:
             self.texture = None
             return
-        matrix = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)  # quiet zone
+        # a 4-module quiet zone around the symbol, as on paper
+        matrix = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
         matrix.add_data(payload)
         matrix.make(fit=True)
         cells = matrix.get_matrix()

@@ -29,9 +29,8 @@ def problems(item: dict[str, Any]) -> list[str]:
         found.append("paid at the terminal without an amount")
     if item["fee_fen"] and str(item["fee_fen"] // 100) not in item["fees"]:
         found.append("amount differs from the fee text")
-    if any(k in name for k in SOCIAL_INSURANCE):
-        if "社会保险法" not in item["legal_basis"]:
-            found.append("social-insurance item without the social-insurance law")
+    if any(k in name for k in SOCIAL_INSURANCE) and "社会保险法" not in item["legal_basis"]:
+        found.append("social-insurance item without the social-insurance law")
     if any(law in item["legal_basis"] for law in TAX_LAWS) and not any(
             k in name for k in ("税", "发票", "扣除")):
         found.append("tax law on an item that is not about tax")
@@ -67,7 +66,8 @@ def test_the_checker_catches_the_reported_contradictions(items: list[dict[str, A
     first_id = dict(by_name["居民身份证申领"])
     first_id["materials"] = [{"name": "居民身份证"}]
     assert "asks for its own output 居民身份证" in problems(first_id)
-    pension = dict(by_name["城乡居民养老保险费缴纳"], legal_basis="《中华人民共和国税收征收管理法》")
+    pension = dict(by_name["城乡居民养老保险费缴纳"],
+                   legal_basis="《中华人民共和国税收征收管理法》")
     assert {"social-insurance item without the social-insurance law",
             "tax law on an item that is not about tax"} <= set(problems(pension))
     passport = dict(by_name["普通护照申领"], fees="不收费")
