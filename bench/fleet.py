@@ -22,12 +22,9 @@ quiet p95 (target ≤ 2×).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,18 +39,24 @@ from sqlalchemy import text, update
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from heartbeat_load import (  # noqa: E402
+    free_port,
+    heartbeat_requests,
+    load,
+    run_loop,
+    stop_server,
+)
+
 from fleet import accounts  # noqa: E402
 from fleet.db import make_engine, metadata, terminals  # noqa: E402
-from fleet.protocol import HEARTBEAT_PATH, signed_headers  # noqa: E402
 from fleet.terminals import create_enrol_token, enrol  # noqa: E402
 
 DISTRICTS = ["五华区", "盘龙区", "官渡区", "西山区", "呈贡区", "晋宁区", "安宁市"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def build_requests(creds: dict[str, str], rounds: int) -> list[bytes]:
+    """Signed heartbeat requests with the paper full (the plain rate)."""
+    return heartbeat_requests(creds, rounds)
 
 
 def reset_store(url: str) -> None:
@@ -74,66 +77,6 @@ def enrol_many(url: str, n: int, prefix: str) -> dict[str, str]:
     return creds
 
 
-def build_requests(creds: dict[str, str], rounds: int) -> list[bytes]:
-    """Signed raw HTTP requests, one heartbeat each, round-robin over terminals."""
-    now = time.time()
-    out = []
-    for r in range(rounds):
-        for tid, secret in creds.items():
-            hb = {"seq": r, "ts": int(now), "app_version": "1.0.0", "uptime_s": 100 + r,
-                  "screen": "attract", "maintenance": False,
-                  "paper": {"state": "full", "level": 80},
-                  "devices": {"printer": {"state": "online", "status": {"paper": "full"}},
-                              "idcard": {"state": "online", "status": {}}},
-                  "counters": {"sessions": r, "journeys": r, "errors": 0}}
-            body = json.dumps({"heartbeats": [hb]}, separators=(",", ":")).encode()
-            headers = signed_headers(tid, secret, "POST", HEARTBEAT_PATH, body, now=now)
-            head = (f"POST {HEARTBEAT_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    "Content-Type: application/json\r\n"
-                    + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-                    + f"Content-Length: {len(body)}\r\n\r\n")
-            out.append(head.encode() + body)
-    return out
-
-
-async def load(port: int, reqs: list[bytes], conns: int, seconds: float) -> tuple[int, float]:
-    it = iter(reqs)
-    accepted = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal accepted
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            for req in it:
-                if time.perf_counter() > deadline:
-                    break
-                writer.write(req)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                body = await reader.readexactly(length)
-                if head.startswith(b"HTTP/1.1 200") and b'"accepted":1' in body:
-                    accepted += 1
-        finally:
-            writer.close()
-
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(conns)))
-    return accepted, time.perf_counter() - start
-
-
-def run_loop(coro: Any) -> Any:
-    """Run the load generator on uvloop when installed (less client CPU on a shared box)."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coro)
-    return uvloop.run(coro)
-
-
 def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
@@ -147,14 +90,6 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError("fleet server did not start")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def heartbeat_rate(url: str, args: argparse.Namespace) -> list[float]:

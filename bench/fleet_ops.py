@@ -21,10 +21,7 @@ The figure is the median of ``--runs`` runs.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,9 +38,16 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from heartbeat_load import (  # noqa: E402
+    free_port,
+    heartbeat_requests,
+    load,
+    run_loop,
+    stop_server,
+)
+
 from fleet.db import alerts, make_engine, metadata  # noqa: E402
 from fleet.db_ops import alert_groups  # noqa: E402
-from fleet.protocol import HEARTBEAT_PATH, signed_headers  # noqa: E402
 from fleet.terminals import create_enrol_token, enrol  # noqa: E402
 
 DISTRICTS = ["五华区", "盘龙区", "官渡区", "西山区", "呈贡区", "晋宁区", "安宁市"]
@@ -86,12 +90,6 @@ class WebhookSink:
         self._server.server_close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def prepare(url: str, n: int, prefix: str) -> dict[str, str]:
     """A fresh store with ``n`` enrolled terminals over the 7 districts."""
     engine = make_engine(url)
@@ -106,64 +104,8 @@ def prepare(url: str, n: int, prefix: str) -> dict[str, str]:
 
 
 def paper_requests(creds: dict[str, str], rounds: int, level: int) -> list[bytes]:
-    """Signed raw HTTP requests, one heartbeat each (paper at ``level`` %), round-robin."""
-    now = time.time()
-    out = []
-    for r in range(rounds):
-        for tid, secret in creds.items():
-            hb = {"seq": r, "ts": int(now), "app_version": "1.0.0", "uptime_s": 100 + r,
-                  "screen": "attract", "maintenance": False,
-                  "paper": {"state": "low" if level < 15 else "full", "level": level},
-                  "devices": {"printer": {"state": "online", "status": {
-                      "paper": "low" if level < 15 else "full"}},
-                              "idcard": {"state": "online", "status": {}}},
-                  "counters": {"sessions": r, "journeys": r, "errors": 0}}
-            body = json.dumps({"heartbeats": [hb]}, separators=(",", ":")).encode()
-            headers = signed_headers(tid, secret, "POST", HEARTBEAT_PATH, body, now=now)
-            head = (f"POST {HEARTBEAT_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    "Content-Type: application/json\r\n"
-                    + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-                    + f"Content-Length: {len(body)}\r\n\r\n")
-            out.append(head.encode() + body)
-    return out
-
-
-async def load(port: int, reqs: list[bytes], conns: int, seconds: float) -> tuple[int, float]:
-    """Send ``reqs`` over ``conns`` keep-alive connections for at most ``seconds``."""
-    it = iter(reqs)
-    accepted = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal accepted
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            for req in it:
-                if time.perf_counter() > deadline:
-                    break
-                writer.write(req)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":")[1])
-                body = await reader.readexactly(length)
-                if head.startswith(b"HTTP/1.1 200") and b'"accepted":1' in body:
-                    accepted += 1
-        finally:
-            writer.close()
-
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(conns)))
-    return accepted, time.perf_counter() - start
-
-
-def run_loop(coro: Any) -> Any:
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coro)
-    return uvloop.run(coro)
+    """Signed heartbeat requests whose paper is at ``level`` percent (low under 15)."""
+    return heartbeat_requests(creds, rounds, level)
 
 
 def start_server(url: str, port: int, alerting: Path | None) -> subprocess.Popen[bytes]:
@@ -183,17 +125,6 @@ def start_server(url: str, port: int, alerting: Path | None) -> subprocess.Popen
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError("fleet server did not start")
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-    if proc.stderr:
-        proc.stderr.close()
 
 
 def cpu_seconds(pid: int) -> float:
