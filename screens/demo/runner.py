@@ -126,6 +126,7 @@ def _script(app: Any, suite: Any, out_dir: Path, records: list[JourneyRecord],
             reference_screens: bool, cups: PrivateCups | None = None) -> None:
     from screens.demo.journeys import JOURNEYS
     from screens.demo.money_journeys import MONEY_JOURNEYS
+    from screens.demo.service_journeys import SERVICE_JOURNEYS
     from screens.driver import UiDriver
 
     ui = UiDriver(app)
@@ -138,7 +139,7 @@ def _script(app: Any, suite: Any, out_dir: Path, records: list[JourneyRecord],
     try:
         app.first_frame_event.wait(30)
         ui.wait_screen("attract", timeout=30)
-        for name, journey in journeys or [*JOURNEYS, *MONEY_JOURNEYS]:
+        for name, journey in journeys or [*JOURNEYS, *SERVICE_JOURNEYS, *MONEY_JOURNEYS]:
             if only and name not in only:
                 continue
             record = JourneyRecord(name)
