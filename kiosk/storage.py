@@ -134,6 +134,21 @@ def open_sqlite(path: Path, *, check_same_thread: bool = False, isolation_level:
     return conn
 
 
+def open_ledger(path: Path | str, schema: str) -> sqlite3.Connection:
+    """A durable ledger (payments, A4 jobs): checked and 0600 like every state file (or
+    ``":memory:"`` for tests), rows by name, WAL with full sync, ``schema`` applied."""
+    if str(path) == ":memory:":
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = open_sqlite(Path(path), isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.executescript(schema)
+    return conn
+
+
 def count_rows(path: Path, table: str, where: str = "") -> int | None:
     """Rows in ``table`` of a (possibly damaged) database, or None when unreadable."""
     try:

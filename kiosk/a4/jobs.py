@@ -9,12 +9,13 @@ out of the printer later, for the next citizen to find.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.storage import open_ledger
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS a4_jobs (
@@ -40,13 +41,7 @@ class JobLedger:
 
     def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
+        self._conn = open_ledger(path, SCHEMA)
         self._lock = threading.Lock()
 
     def get(self, key: str) -> JobRow | None:

@@ -13,12 +13,13 @@ or ``refund_pending`` → ``refunded``; ``failed``, ``cancelled``, ``expired``, 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.storage import open_ledger
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS intents (
@@ -54,13 +55,7 @@ class Ledger:
 
     def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
+        self._conn = open_ledger(path, SCHEMA)
         self._lock = threading.Lock()
 
     def begin(self, key: str, kind: str, reference: str, title: str,
